@@ -1,0 +1,3 @@
+module github.com/ftpfs/ftpfs
+
+go 1.26
