@@ -20,8 +20,16 @@ func (e *ParseError) Error() string {
 // Unwrap returns the reason the line was rejected.
 func (e *ParseError) Unwrap() error { return e.Err }
 
-func parseError(parser, line string, err error) error {
-	return &ParseError{Parser: parser, Line: line, Err: err}
+// finish turns the result of a parse function into what Parse returns: the
+// entry, ErrSkip with an empty entry, or a *ParseError naming the parser.
+func finish(parser, line string, e Entry, err error) (Entry, error) {
+	switch {
+	case err == nil:
+		return e, nil
+	case errors.Is(err, ErrSkip):
+		return Entry{}, ErrSkip
+	}
+	return Entry{}, &ParseError{Parser: parser, Line: line, Err: err}
 }
 
 // Reasons a line is rejected; a ParseError wraps one of them.

@@ -1,0 +1,131 @@
+package parsers
+
+import (
+	"io/fs"
+	"strconv"
+)
+
+// ParseUnixMode parses the mode column of an "ls -l" line, such as
+// "drwxr-sr-x" or "-rw-r--r--+", into an fs.FileMode with the io/fs type
+// bits, the permission bits and the setuid, setgid and sticky bits.
+//
+// The first character is the type: '-' (or 'f') regular file, 'd'
+// directory, 'l' symbolic link, 'c' character device, 'b' block device,
+// 'p' named pipe, 's' socket, 'D' door. Nine permission characters follow,
+// in which 's'/'S' and 't'/'T' mark the special bits with and without the
+// execute bit. One trailing ACL or extended-attribute marker ('+', '@' or
+// '.') is accepted and ignored. Anything else is an error.
+func ParseUnixMode(s string) (fs.FileMode, error) {
+	if len(s) == 11 && isACLMarker(s[10]) {
+		s = s[:10]
+	}
+	if len(s) != 10 {
+		return 0, errBadMode
+	}
+	mode, ok := unixTypeBits(s[0])
+	if !ok {
+		return 0, errBadMode
+	}
+	for i := 0; i < 3; i++ {
+		triple := s[1+3*i : 4+3*i]
+		shift := uint(6 - 3*i)
+		switch triple[0] {
+		case 'r':
+			mode |= 4 << shift
+		case '-':
+		default:
+			return 0, errBadMode
+		}
+		switch triple[1] {
+		case 'w':
+			mode |= 2 << shift
+		case '-':
+		default:
+			return 0, errBadMode
+		}
+		special := specialBit[i]
+		switch c := triple[2]; {
+		case c == 'x':
+			mode |= 1 << shift
+		case c == '-':
+		case c == special.withExec:
+			mode |= 1<<shift | special.bit
+		case c == special.withoutExec:
+			mode |= special.bit
+		default:
+			return 0, errBadMode
+		}
+	}
+	return mode, nil
+}
+
+// specialBit says, for the user, group and other triples, which letters
+// mark the special bit in the execute position.
+var specialBit = [3]struct {
+	withExec, withoutExec byte
+	bit                   fs.FileMode
+}{
+	{'s', 'S', fs.ModeSetuid},
+	{'s', 'S', fs.ModeSetgid},
+	{'t', 'T', fs.ModeSticky},
+}
+
+func isACLMarker(c byte) bool { return c == '+' || c == '@' || c == '.' }
+
+func unixTypeBits(c byte) (fs.FileMode, bool) {
+	switch c {
+	case '-', 'f':
+		return 0, true
+	case 'd':
+		return fs.ModeDir, true
+	case 'l':
+		return fs.ModeSymlink, true
+	case 'c':
+		return fs.ModeDevice | fs.ModeCharDevice, true
+	case 'b':
+		return fs.ModeDevice, true
+	case 'p':
+		return fs.ModeNamedPipe, true
+	case 's':
+		return fs.ModeSocket, true
+	case 'D':
+		return fs.ModeIrregular, true
+	}
+	return 0, false
+}
+
+// typeOf derives the entry type from the io/fs type bits.
+func typeOf(m fs.FileMode) Type {
+	switch {
+	case m.IsRegular():
+		return TypeFile
+	case m.IsDir():
+		return TypeDir
+	case m&fs.ModeSymlink != 0:
+		return TypeLink
+	default:
+		return TypeOther
+	}
+}
+
+// parseOctalMode parses a numeric mode such as "0755" or "100644" (as
+// MLSD's UNIX.mode fact gives it) into permission and special bits. The
+// file-type bits of a full st_mode are ignored: the type comes from the
+// "type" fact.
+func parseOctalMode(s string) (fs.FileMode, error) {
+	n, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || s == "" {
+		return 0, errBadFact
+	}
+	mode := fs.FileMode(n & 0o777)
+	if n&0o4000 != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if n&0o2000 != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if n&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode, nil
+}
