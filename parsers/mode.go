@@ -3,6 +3,7 @@ package parsers
 import (
 	"io/fs"
 	"strconv"
+	"strings"
 )
 
 // ParseUnixMode parses the mode column of an "ls -l" line, such as
@@ -14,14 +15,61 @@ import (
 // 'p' named pipe, 's' socket, 'D' door. Nine permission characters follow,
 // in which 's'/'S' and 't'/'T' mark the special bits with and without the
 // execute bit. One trailing ACL or extended-attribute marker ('+', '@' or
-// '.') is accepted and ignored. Anything else is an error.
+// '.') is accepted and ignored.
+//
+// It also reads the form Go's fs.FileMode.String prints, which servers
+// written in Go (ftpserverlib) send: type and special-bit letters from
+// "dalTLDpSugct?" followed by nine rwx characters ("Lrwxrwxrwx",
+// "dtrwxrwxrwx", "urwxr-xr-x"). Anything else is an error.
 func ParseUnixMode(s string) (fs.FileMode, error) {
 	if len(s) == 11 && isACLMarker(s[10]) {
 		s = s[:10]
 	}
-	if len(s) != 10 {
+	if len(s) == 10 {
+		if m, err := parseLsMode(s); err == nil {
+			return m, nil
+		}
+	}
+	return parseGoMode(s)
+}
+
+// goModeLetters are the letters fs.FileMode.String prints for its bits,
+// in its order.
+const goModeLetters = "dalTLDpSugct?"
+
+// parseGoMode reads the fs.FileMode.String form.
+func parseGoMode(s string) (fs.FileMode, error) {
+	if len(s) < 10 {
 		return 0, errBadMode
 	}
+	letters, perms := s[:len(s)-9], s[len(s)-9:]
+	var mode fs.FileMode
+	if letters != "-" {
+		last := -1
+		for i := 0; i < len(letters); i++ {
+			bit := strings.IndexByte(goModeLetters, letters[i])
+			if bit <= last { // unknown, repeated or out of order
+				return 0, errBadMode
+			}
+			last = bit
+			mode |= 1 << (31 - bit)
+		}
+	}
+	const rwx = "rwxrwxrwx"
+	for i := 0; i < 9; i++ {
+		switch perms[i] {
+		case rwx[i]:
+			mode |= 1 << (8 - i)
+		case '-':
+		default:
+			return 0, errBadMode
+		}
+	}
+	return mode, nil
+}
+
+// parseLsMode reads the ten-character form of ls -l.
+func parseLsMode(s string) (fs.FileMode, error) {
 	mode, ok := unixTypeBits(s[0])
 	if !ok {
 		return 0, errBadMode

@@ -30,6 +30,14 @@ func TestParseUnixMode(t *testing.T) {
 		{"drwxrwx---+", fs.ModeDir | 0o770},
 		{"-rw-r--r--@", 0o644},
 		{"-rw-r--r--.", 0o644},
+		// fs.FileMode.String, as Go servers print it.
+		{"Lrwxrwxrwx", fs.ModeSymlink | 0o777},
+		{"dtrwxrwxrwx", fs.ModeDir | fs.ModeSticky | 0o777},
+		{"urwxr-xr-x", fs.ModeSetuid | 0o755},
+		{"ugrwxr-xr-x", fs.ModeSetuid | fs.ModeSetgid | 0o755},
+		{"Dcrw-rw-rw-", fs.ModeDevice | fs.ModeCharDevice | 0o666},
+		{"Srwxrwxrwx", fs.ModeSocket | 0o777},
+		{"?rw-r--r--", fs.ModeIrregular | 0o644},
 	}
 	for _, tt := range tests {
 		got, err := ParseUnixMode(tt.in)
@@ -43,6 +51,7 @@ func TestParseUnixModeRejects(t *testing.T) {
 	for _, in := range []string{
 		"", "drwxr-xr-", "drwxr-xr-x-", "xrwxr-xr-x", "dxrwr-xr-x", "-rw-r--r--*",
 		"-rwtr--r--", "-rw-r--r-s", "-rw-r--r-- ", "drwxr-xr-x++",
+		"tdrwxrwxrwx", "ddrwxrwxrwx", "Xrwxrwxrwx", "d-rwsrwxrwx", "uu-rw-r--r--",
 	} {
 		if got, err := ParseUnixMode(in); err == nil {
 			t.Errorf("ParseUnixMode(%q) = %v, nil; want an error", in, got)

@@ -67,7 +67,9 @@ func parseUnix(line string, clock Clock) (Entry, error) {
 		if isACLMarker(first[10]) {
 			cut = 11
 		}
-		modeText, links = first[:cut], first[cut:]
+		if isNumber(first[cut:]) {
+			modeText, links = first[:cut], first[cut:]
+		}
 	}
 	mode, err := ParseUnixMode(modeText)
 	if err != nil {
@@ -239,7 +241,7 @@ func (e *Entry) setIDs(line string, ids []span, links string) error {
 		links, ids = col(0), ids[1:]
 	}
 	if links != "" {
-		n, ok := atoiSmall(strings.TrimPrefix(links, "+"))
+		n, ok := atoiSmall(links)
 		if !ok {
 			return errTooShort
 		}

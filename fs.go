@@ -1,0 +1,171 @@
+package ftpfs
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"sync/atomic"
+	"time"
+
+	"github.com/ftpfs/ftpfs/cache"
+	"github.com/ftpfs/ftpfs/parsers"
+	"github.com/spf13/afero"
+)
+
+// Fs is an FTP or FTPS server seen as a filesystem: a complete afero.Fs,
+// with an io/fs view (IOFS). Names are slash-separated and relative to the
+// base directory of the URL given to Dial; ".." never leaves it.
+//
+// An Fs is safe for concurrent use by many goroutines. It keeps a bounded
+// pool of connections (see WithMaxConns) and a cache of directory
+// listings (see Cache), which it updates after every change it makes
+// itself.
+type Fs struct {
+	cfg    config
+	target target
+	base   string
+	pool   *pool
+	cache  *cache.Cache
+	parser parsers.Parser // for LIST output; MLSD output is always parsed as MLSD
+	shift  atomic.Int64   // time shift in nanoseconds
+
+	ctx    context.Context // ends when the Fs is closed
+	cancel context.CancelFunc
+}
+
+var (
+	_ afero.Fs         = (*Fs)(nil)
+	_ afero.Lstater    = (*Fs)(nil)
+	_ afero.LinkReader = (*Fs)(nil)
+	_ afero.Symlinker  = (*Fs)(nil)
+)
+
+// Dial connects to the FTP server named by rawURL, logs in, and returns
+// the server as an Fs. The URL is one of
+//
+//	ftp://user:password@host:port/path    plain FTP (the password crosses the network in the clear)
+//	ftpes://user:password@host:port/path  explicit TLS: AUTH TLS on the plain port (21)
+//	ftps://user:password@host:port/path   implicit TLS (port 990)
+//
+// User, password and path are percent-decoded; without a user the login
+// is anonymous. The path is the base directory, relative to the login
+// directory, as in RFC 1738; a leading %2F makes it absolute
+// (ftp://host/%2Fpub is /pub).
+//
+// Dial fails with an error matching ErrLogin when the server refuses the
+// login, and with the network's error when the server cannot be reached
+// within the dial timeout (WithDialTimeout) or before ctx ends. Errors
+// never contain the password.
+func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
+	t, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	f := &Fs{cfg: cfg, target: t, parser: cfg.parser}
+	if f.parser == nil {
+		f.parser = parsers.NewAuto()
+	}
+	f.shift.Store(int64(cfg.timeShift))
+	f.cache = cache.New(cfg.cacheOptions)
+	if cfg.cacheOff {
+		f.cache.Disable()
+	}
+	f.ctx, f.cancel = context.WithCancel(context.Background())
+	f.pool = newPool(cfg.maxConns, func(ctx context.Context, mode listMode) (*session, error) {
+		return dialSession(ctx, &f.cfg, &f.target, mode)
+	})
+
+	// The first session proves the URL works and finds the base.
+	s, err := f.pool.get(ctx, listDefault)
+	if err != nil {
+		f.cancel()
+		return nil, dialFailed(t, err)
+	}
+	f.base = t.base
+	if !t.absolute {
+		var home string
+		err = s.run(ctx, func() (err error) { home, err = s.conn.CurrentDir(); return err })
+		if err != nil {
+			f.pool.put(s, broken(err))
+			_ = f.Close() // the PWD error is what matters
+			return nil, dialFailed(t, asReply("PWD", err))
+		}
+		f.base = path.Join(path.Clean("/"+home), t.base)
+	}
+	f.pool.put(s, false)
+	return f, nil
+}
+
+// dialFailed names the server in a Dial error, without the password.
+func dialFailed(t target, err error) error {
+	return &fs.PathError{Op: "dial", Path: t.redacted, Err: err}
+}
+
+// Close closes the connections of the Fs and makes every later call fail.
+// Files still open are closed as their transfers end.
+func (f *Fs) Close() error {
+	f.cancel()
+	f.pool.close()
+	return nil
+}
+
+// Name returns the server's URL without the password.
+func (f *Fs) Name() string { return f.target.redacted }
+
+// String returns the server's URL without the password.
+func (f *Fs) String() string { return f.target.redacted }
+
+// Cache returns the Fs's cache of listings, for its controls: Disable,
+// Enable, Clear, Invalidate, Resize, SetMaxAge and Stats.
+func (f *Fs) Cache() *cache.Cache { return f.cache }
+
+// TimeShift returns the server's time shift: its local time minus UTC.
+func (f *Fs) TimeShift() time.Duration { return time.Duration(f.shift.Load()) }
+
+// SetTimeShift sets the server's time shift (its local time minus UTC),
+// which corrects the times of LIST listings. It must be a multiple of 15
+// minutes within ±24 hours, else SetTimeShift returns a *TimeShiftError.
+// Changing the shift clears the cache, whose times used the old one.
+func (f *Fs) SetTimeShift(d time.Duration) error {
+	if err := checkTimeShift(d); err != nil {
+		return err
+	}
+	if time.Duration(f.shift.Swap(int64(d))) != d {
+		f.cache.Clear()
+	}
+	return nil
+}
+
+// withSession runs op on a pooled session. An idempotent op that fails
+// because the connection broke is tried once more on a fresh session.
+func (f *Fs) withSession(mode listMode, idempotent bool, op func(ctx context.Context, s *session) error) error {
+	ctx := f.ctx
+	for attempt := 0; ; attempt++ {
+		s, err := f.pool.get(ctx, mode)
+		if err != nil {
+			if errors.Is(err, context.Canceled) && f.ctx.Err() != nil {
+				return errClosedFs
+			}
+			return err
+		}
+		err = op(ctx, s)
+		isBroken := broken(err)
+		f.pool.put(s, isBroken)
+		if !isBroken || !idempotent || attempt > 0 || ctx.Err() != nil {
+			return err
+		}
+		f.cfg.logger.Info("ftpfs: connection lost; trying again on a new one", "error", err)
+	}
+}
+
+// clock is the parsers' view of now and the time shift.
+func (f *Fs) clock() parsers.Clock {
+	return parsers.Clock{Now: f.cfg.now(), Shift: f.TimeShift()}
+}

@@ -1,0 +1,234 @@
+package ftpfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"time"
+
+	"github.com/ftpfs/ftpfs/parsers"
+)
+
+// Mkdir creates the named directory with MKD. The permission bits are
+// left to the server (FTP has no way to pass them with MKD; use Chmod).
+// Errors are *fs.PathError: fs.ErrExist when the name exists,
+// fs.ErrNotExist when the parent does not.
+func (f *Fs) Mkdir(name string, _ os.FileMode) error {
+	return pathErr("mkdir", name, f.mkdir(name))
+}
+
+func (f *Fs) mkdir(name string) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return err
+	}
+	if p == f.base || p == "/" {
+		return fs.ErrExist
+	}
+	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
+		return s.run(ctx, func() error { return s.conn.MakeDir(p) })
+	})
+	f.cache.Invalidate(p)
+	if err == nil {
+		return nil
+	}
+	err = asReply("MKD", err)
+	if !isAmbiguous(err) {
+		return err
+	}
+	if _, lookErr := f.lookup(p); lookErr == nil {
+		return withKind(err, fs.ErrExist)
+	}
+	return f.classify(p, err)
+}
+
+// MkdirAll creates the named directory and any missing parents, like
+// os.MkdirAll. It is not an error if the directory exists. Errors are
+// *fs.PathError, with syscall.ENOTDIR when a path element is a file.
+func (f *Fs) MkdirAll(name string, perm os.FileMode) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return pathErr("mkdir", name, err)
+	}
+	if p == f.base || p == "/" {
+		return nil
+	}
+	e, err := f.lookup(p)
+	if err == nil {
+		if e, err = f.follow(p, e); err == nil && e.IsDir() {
+			return nil
+		}
+		if err == nil {
+			return pathErr("mkdir", name, errNotDir)
+		}
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return pathErr("mkdir", name, err)
+	}
+	if parent := path.Dir(name); parent != "/" && parent != "." {
+		if err := f.MkdirAll(parent, perm); err != nil {
+			return err
+		}
+	}
+	err = f.mkdir(name)
+	if errors.Is(err, fs.ErrExist) { // made by someone else meanwhile
+		return nil
+	}
+	return pathErr("mkdir", name, err)
+}
+
+// Remove removes the named file (DELE) or empty directory (RMD). Errors
+// are *fs.PathError: fs.ErrNotExist for a missing name, syscall.ENOTEMPTY
+// for a directory that is not empty.
+func (f *Fs) Remove(name string) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return pathErr("remove", name, err)
+	}
+	e, err := f.lookup(p)
+	if err != nil {
+		return pathErr("remove", name, err)
+	}
+	return pathErr("remove", name, f.remove(p, e))
+}
+
+// remove deletes the server path p, whose entry is e.
+func (f *Fs) remove(p string, e parsers.Entry) error {
+	if p == f.base || p == "/" {
+		return fmt.Errorf("cannot remove the base directory: %w", fs.ErrPermission)
+	}
+	command := "DELE"
+	if e.IsDir() {
+		command = "RMD"
+	}
+	err := f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
+		return s.run(ctx, func() error {
+			if e.IsDir() {
+				return s.conn.RemoveDir(p)
+			}
+			return s.conn.Delete(p)
+		})
+	})
+	f.cache.InvalidateTree(p)
+	if err == nil {
+		return nil
+	}
+	err = asReply(command, err)
+	if e.IsDir() && isAmbiguous(err) {
+		if entries, listErr := f.listDir(p); listErr == nil && len(entries) > 0 {
+			return withKind(err, errNotEmpty)
+		}
+	}
+	return f.classify(p, err)
+}
+
+// RemoveAll removes the named file or directory tree, depth first, like
+// os.RemoveAll: links are removed, not followed, and a missing name is not
+// an error. It stops at the first error, an *fs.PathError.
+func (f *Fs) RemoveAll(name string) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return pathErr("removeall", name, err)
+	}
+	e, err := f.lookup(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return pathErr("removeall", name, err)
+	}
+	if e.IsDir() {
+		entries, err := f.listDir(p)
+		if err != nil {
+			return pathErr("removeall", name, err)
+		}
+		for _, child := range entries {
+			if err := f.RemoveAll(name + "/" + child.Name); err != nil {
+				return err
+			}
+		}
+	}
+	err = f.remove(p, e)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return pathErr("removeall", name, err)
+}
+
+// Rename renames (moves) oldname to newname with RNFR and RNTO. Whether
+// an existing newname is replaced is the server's choice (the common Unix
+// servers replace files). Errors are *os.LinkError.
+func (f *Fs) Rename(oldname, newname string) error {
+	from, err := f.resolve(oldname)
+	if err != nil {
+		return linkErr(oldname, newname, err)
+	}
+	to, err := f.resolve(newname)
+	if err != nil {
+		return linkErr(oldname, newname, err)
+	}
+	if from == to {
+		_, err := f.lookup(from)
+		return linkErr(oldname, newname, err)
+	}
+	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
+		return s.run(ctx, func() error { return s.conn.Rename(from, to) })
+	})
+	f.cache.InvalidateTree(from)
+	f.cache.InvalidateTree(to)
+	if err != nil {
+		return linkErr(oldname, newname, f.classify(from, asReply("RNFR", err)))
+	}
+	return nil
+}
+
+// Chmod changes the mode of the named file with SITE CHMOD. Only the
+// permission bits and the setuid, setgid and sticky bits are sent. Errors
+// are *fs.PathError: errors.ErrUnsupported when the server has no SITE
+// CHMOD, fs.ErrNotExist for a missing name.
+func (f *Fs) Chmod(name string, mode os.FileMode) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return pathErr("chmod", name, err)
+	}
+	bits := uint32(mode.Perm())
+	if mode&os.ModeSetuid != 0 {
+		bits |= 0o4000
+	}
+	if mode&os.ModeSetgid != 0 {
+		bits |= 0o2000
+	}
+	if mode&os.ModeSticky != 0 {
+		bits |= 0o1000
+	}
+	err = f.site(fmt.Sprintf("CHMOD %04o %s", bits, p))
+	f.cache.Invalidate(p)
+	return pathErr("chmod", name, f.classify(p, err))
+}
+
+// Chown fails with errors.ErrUnsupported: FTP cannot change owners.
+func (f *Fs) Chown(name string, _, _ int) error {
+	return pathErr("chown", name, errors.ErrUnsupported)
+}
+
+// Chtimes sets the modification time of the named file with MFMT (or
+// vsftpd's MDTM with a time). FTP cannot set access times: atime is
+// ignored. Errors are *fs.PathError: errors.ErrUnsupported when the server
+// can do neither, fs.ErrNotExist for a missing name.
+func (f *Fs) Chtimes(name string, _ time.Time, mtime time.Time) error {
+	p, err := f.resolve(name)
+	if err != nil {
+		return pathErr("chtimes", name, err)
+	}
+	err = f.withSession(listDefault, true, func(ctx context.Context, s *session) error {
+		if !s.conn.IsSetTimeSupported() {
+			return errors.ErrUnsupported
+		}
+		return s.run(ctx, func() error { return s.conn.SetTime(p, mtime) })
+	})
+	f.cache.Invalidate(p)
+	return pathErr("chtimes", name, f.classify(p, asReply("MFMT", err)))
+}

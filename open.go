@@ -1,0 +1,103 @@
+package ftpfs
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/afero"
+)
+
+// Create creates or truncates the named file and opens it for writing,
+// like OpenFile with os.O_WRONLY|os.O_CREATE|os.O_TRUNC. (Unlike
+// os.Create the file is write-only: FTP cannot read and write one file at
+// once.)
+func (f *Fs) Create(name string) (afero.File, error) {
+	return f.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// Open opens the named file or directory for reading. It costs one
+// listing of the parent directory (unless cached) and no transfer: the
+// first Read starts one. Errors are *fs.PathError: fs.ErrNotExist for a
+// missing name (or a link to one).
+func (f *Fs) Open(name string) (afero.File, error) {
+	return f.OpenFile(name, os.O_RDONLY, 0)
+}
+
+// OpenFile opens the named file with the given flags:
+//
+//   - os.O_RDONLY: read a file (RETR, restarted with REST after Seek) or
+//     a directory.
+//   - os.O_WRONLY with os.O_TRUNC or on a missing or empty file: write
+//     the file from its start (STOR). With os.O_CREATE the file may be
+//     missing; with os.O_EXCL too it must be.
+//   - os.O_WRONLY|os.O_APPEND: add to the end of the file (APPE).
+//
+// The permission bits are left to the server (use Chmod). What FTP cannot
+// do fails with an *fs.PathError wrapping errors.ErrUnsupported: os.O_RDWR,
+// and writing into the middle of an existing file (os.O_WRONLY without
+// os.O_TRUNC or os.O_APPEND on a non-empty file). Other errors are
+// *fs.PathError too: fs.ErrNotExist, fs.ErrExist (os.O_EXCL),
+// syscall.EISDIR for writing a directory.
+func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
+	file, err := f.openFile(name, flag)
+	if err != nil {
+		return nil, pathErr("open", name, err)
+	}
+	return file, nil
+}
+
+func (f *Fs) openFile(name string, flag int) (*File, error) {
+	p, err := f.resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	switch flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR) {
+	case os.O_RDONLY:
+		e, err := f.lookup(p)
+		if err == nil {
+			e, err = f.follow(p, e)
+		}
+		if err != nil {
+			return nil, err
+		}
+		info := newFileInfo(baseName(p, f.base), e)
+		if e.IsDir() {
+			return newDirFile(f, name, p, info), nil
+		}
+		return newReadFile(f, name, p, info), nil
+	case os.O_WRONLY:
+		appending := flag&os.O_APPEND != 0
+		if err := f.checkWrite(p, flag); err != nil {
+			return nil, err
+		}
+		return newWriteFile(f, name, p, appending)
+	default:
+		return nil, errReadWrite
+	}
+}
+
+// checkWrite enforces the flags of a write: only the flags that depend on
+// what exists cost a lookup; a plain create-or-truncate needs none.
+func (f *Fs) checkWrite(p string, flag int) error {
+	create, excl := flag&os.O_CREATE != 0, flag&os.O_EXCL != 0
+	whole := flag&(os.O_TRUNC|os.O_APPEND) != 0
+	if create && !excl && whole {
+		return nil
+	}
+	e, err := f.lookup(p)
+	exists := err == nil
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	case exists && create && excl:
+		return fs.ErrExist
+	case !exists && !create:
+		return fs.ErrNotExist
+	case exists && e.IsDir():
+		return errIsDir
+	case exists && !whole && e.Size > 0:
+		return errPartialWrite
+	}
+	return nil
+}

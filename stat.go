@@ -1,0 +1,295 @@
+package ftpfs
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/ftpfs/ftpfs/cache"
+	"github.com/ftpfs/ftpfs/parsers"
+)
+
+// maxLinkHops bounds how many symbolic links Stat follows, as Linux does.
+const maxLinkHops = 40
+
+// rootEntry describes a directory that has no parent to list it in.
+func rootEntry(name string) parsers.Entry {
+	return parsers.Entry{Name: name, Type: parsers.TypeDir, Mode: fs.ModeDir | 0o755}
+}
+
+// listDir returns the entries of the directory at server path dir, from
+// the cache or from one listing, which then fills the cache. With
+// unparsable lines it returns what it could parse together with an error
+// naming the lines (unless WithSkipBadLines), and caches nothing.
+func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
+	if entries, ok := f.cache.Dir(dir); ok {
+		return entries, nil
+	}
+	var raw []byte
+	var mlsd bool
+	err := f.withSession(listDefault, true, func(ctx context.Context, s *session) (err error) {
+		raw, mlsd, err = s.list(ctx, dir)
+		return err
+	})
+	if err != nil {
+		return nil, f.classify(dir, err)
+	}
+	p := f.parser
+	if mlsd {
+		p = parsers.MLSD{}
+	}
+	entries, parseErr := parsers.ParseListing(raw, p, f.clock())
+	if len(entries) == 0 && parseErr == nil {
+		// Some servers (vsftpd) answer LIST of a missing directory with an
+		// empty listing: make sure the directory is there.
+		if err := f.checkIsDir(dir); err != nil {
+			return nil, err
+		}
+	}
+	if parseErr != nil {
+		if !f.cfg.skipBadLines {
+			return entries, parseErr
+		}
+		f.cfg.logger.Warn("ftpfs: skipped listing lines", "dir", dir, "error", parseErr)
+	}
+	f.cache.PutDir(dir, entries)
+	return entries, nil
+}
+
+// checkIsDir confirms that the server path dir is a directory.
+func (f *Fs) checkIsDir(dir string) error {
+	if dir == "/" || dir == f.base {
+		return nil
+	}
+	e, err := f.lookup(dir)
+	if err != nil {
+		return err
+	}
+	if !e.IsDir() && e.Type != parsers.TypeLink {
+		return errNotDir
+	}
+	return nil
+}
+
+// lookup returns the listing entry for the server path p, without
+// following a link: from the cache, or from its parent's listing.
+func (f *Fs) lookup(p string) (parsers.Entry, error) {
+	if p == "/" {
+		return rootEntry("/"), nil
+	}
+	switch e, found := f.cache.Get(p); found {
+	case cache.Hit:
+		return e, nil
+	case cache.NotExist:
+		return parsers.Entry{}, fs.ErrNotExist
+	}
+	dir, name := splitPath(p)
+	entries, err := f.listDir(dir)
+	if err != nil && entries == nil {
+		if p == f.base && !errors.Is(err, fs.ErrNotExist) {
+			// The parent of the base may be off limits: the base is a
+			// directory if it can be listed.
+			if _, err := f.listDir(p); err == nil {
+				return rootEntry(name), nil
+			}
+		}
+		return parsers.Entry{}, err
+	}
+	for _, e := range entries {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	if err != nil { // a partial listing cannot prove that the name is missing
+		return parsers.Entry{}, err
+	}
+	return parsers.Entry{}, fs.ErrNotExist
+}
+
+// follow resolves the link chain that starts at the entry e of server path
+// p, and returns the entry at its end.
+func (f *Fs) follow(p string, e parsers.Entry) (parsers.Entry, error) {
+	for hops := 0; e.Type == parsers.TypeLink; hops++ {
+		if hops == maxLinkHops {
+			return parsers.Entry{}, errLinkLoop
+		}
+		target, err := f.linkTarget(p, e)
+		if err != nil {
+			return parsers.Entry{}, err
+		}
+		if !path.IsAbs(target) {
+			dir, _ := splitPath(p)
+			target = path.Join(dir, target)
+		}
+		p = path.Clean(target)
+		if e, err = f.lookup(p); err != nil {
+			return parsers.Entry{}, err
+		}
+	}
+	return e, nil
+}
+
+// linkTarget returns the target of the link entry e at server path p.
+// MLSD listings leave targets out, so for them it lists the parent with
+// LIST once and caches what it learns.
+func (f *Fs) linkTarget(p string, e parsers.Entry) (string, error) {
+	if e.LinkTarget != "" {
+		return e.LinkTarget, nil
+	}
+	dir, name := splitPath(p)
+	var raw []byte
+	err := f.withSession(listLIST, true, func(ctx context.Context, s *session) (err error) {
+		raw, _, err = s.list(ctx, dir)
+		return err
+	})
+	if err != nil {
+		return "", f.classify(p, err)
+	}
+	entries, _ := parsers.ParseListing(raw, f.parser, f.clock()) // other lines' errors do not matter here
+	for _, le := range entries {
+		if le.Name == name && le.LinkTarget != "" {
+			e.LinkTarget = le.LinkTarget
+			f.cache.Put(p, e)
+			return le.LinkTarget, nil
+		}
+	}
+	return "", errors.New("the server does not show the link's target")
+}
+
+// Stat returns information about the named file, following symbolic
+// links. It costs one listing of the parent directory, unless the cache
+// has it. Errors are *fs.PathError: fs.ErrNotExist when the file (or a
+// link's target) is missing, and an error for a link loop.
+func (f *Fs) Stat(name string) (fs.FileInfo, error) {
+	info, err := f.stat(name, true)
+	return info, pathErr("stat", name, err)
+}
+
+// LstatIfPossible returns information about the named file without
+// following a symbolic link, and true: the Fs can always tell links apart.
+// Errors are as for Stat.
+func (f *Fs) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
+	info, err := f.stat(name, false)
+	return info, true, pathErr("lstat", name, err)
+}
+
+func (f *Fs) stat(name string, followLinks bool) (*FileInfo, error) {
+	p, err := f.resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	e, err := f.lookup(p)
+	if err == nil && followLinks {
+		e, err = f.follow(p, e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newFileInfo(baseName(p, f.base), e), nil
+}
+
+// baseName is the name a FileInfo reports: the last element, or "/" for
+// the base directory itself.
+func baseName(p, base string) string {
+	if p == base {
+		return "/"
+	}
+	_, name := splitPath(p)
+	return name
+}
+
+// ReadlinkIfPossible returns the target of the named symbolic link, as the
+// server's listing shows it. Errors are *fs.PathError: fs.ErrNotExist for
+// a missing file, fs.ErrInvalid for a file that is not a link.
+func (f *Fs) ReadlinkIfPossible(name string) (string, error) {
+	p, err := f.resolve(name)
+	if err != nil {
+		return "", pathErr("readlink", name, err)
+	}
+	e, err := f.lookup(p)
+	if err != nil {
+		return "", pathErr("readlink", name, err)
+	}
+	if e.Type != parsers.TypeLink {
+		return "", pathErr("readlink", name, fs.ErrInvalid)
+	}
+	target, err := f.linkTarget(p, e)
+	return target, pathErr("readlink", name, err)
+}
+
+// SymlinkIfPossible fails with errors.ErrUnsupported: FTP cannot make
+// symbolic links.
+func (f *Fs) SymlinkIfPossible(oldname, newname string) error {
+	return &os.LinkError{Op: "symlink", Old: oldname, New: newname, Err: errors.ErrUnsupported}
+}
+
+// readDir returns the FileInfos of the named directory, sorted by name;
+// links are described as links (like os.ReadDir).
+func (f *Fs) readDir(name string) ([]*FileInfo, error) {
+	p, err := f.resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	return f.readDirAt(p)
+}
+
+// readDirAt is readDir for the server path p.
+func (f *Fs) readDirAt(p string) ([]*FileInfo, error) {
+	if p != f.base && p != "/" {
+		e, err := f.lookup(p)
+		if err == nil {
+			e, err = f.follow(p, e)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !e.IsDir() {
+			return nil, errNotDir
+		}
+	}
+	entries, err := f.listDir(p)
+	infos := make([]*FileInfo, 0, len(entries))
+	for _, e := range entries {
+		infos = append(infos, newFileInfo(e.Name, e))
+	}
+	slices.SortFunc(infos, func(a, b *FileInfo) int { return strings.Compare(a.name, b.name) })
+	return infos, err
+}
+
+// classify turns a refusal concerning server path p into the error users
+// see: a 550 or 450 becomes fs.ErrNotExist when p's parent listing does
+// not show p, and stays unclassified otherwise. Other errors pass as they
+// are.
+func (f *Fs) classify(p string, err error) error {
+	if !isAmbiguous(err) {
+		return err
+	}
+	f.cache.Invalidate(p)
+	if p == "/" {
+		return err
+	}
+	dir, name := splitPath(p)
+	entries, listErr := f.listDirFresh(dir)
+	if listErr != nil {
+		if errors.Is(listErr, fs.ErrNotExist) {
+			return withKind(err, fs.ErrNotExist)
+		}
+		return err
+	}
+	for _, e := range entries {
+		if e.Name == name {
+			return err
+		}
+	}
+	return withKind(err, fs.ErrNotExist)
+}
+
+// listDirFresh lists dir from the server even if the cache has it.
+func (f *Fs) listDirFresh(dir string) ([]parsers.Entry, error) {
+	f.cache.Invalidate(dir) // drops dir's listing too
+	return f.listDir(dir)
+}

@@ -1,0 +1,86 @@
+package ftpfs
+
+import (
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/ftpfs/ftpfs/parsers"
+)
+
+// writeState is a file open for writing: an upload (STOR, or APPE when
+// appending) that reads from a pipe fed by Write.
+type writeState struct {
+	pipe      *io.PipeWriter
+	done      chan error // the upload's outcome
+	sess      *session
+	written   int64
+	appending bool
+	opened    time.Time
+}
+
+// newWriteFile starts the upload on a pooled connection. The server's
+// refusal (a missing directory, no permission) comes back from the first
+// Write or from Close.
+func newWriteFile(fsys *Fs, name, p string, appending bool) (*File, error) {
+	s, err := fsys.pool.get(fsys.ctx, listDefault)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	w := &writeState{pipe: pw, done: make(chan error, 1), sess: s, appending: appending, opened: time.Now()}
+	fsys.cache.Invalidate(p)
+	go func() {
+		command := "STOR"
+		err := s.run(fsys.ctx, func() error {
+			if appending {
+				command = "APPE"
+				return s.conn.Append(p, pr)
+			}
+			return s.conn.Stor(p, pr)
+		})
+		err = asReply(command, err)
+		if err == nil {
+			err = io.ErrClosedPipe // for a Write after the server is done
+			w.done <- nil
+		} else {
+			w.done <- err
+		}
+		pr.CloseWithError(err)
+	}()
+	return &File{fs: fsys, name: name, path: p, write: w}, nil
+}
+
+// Write sends p to the server. An error means the upload failed; Close
+// then reports the server's reason.
+func (f *File) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.closed:
+		return 0, f.err("write", fs.ErrClosed)
+	case f.write == nil:
+		return 0, f.wrongKind("write")
+	}
+	n, err := f.write.pipe.Write(p)
+	f.write.written += int64(n)
+	return n, f.err("write", err)
+}
+
+// finish ends the upload and returns the server's verdict.
+func (w *writeState) finish(fsys *Fs, p string) error {
+	_ = w.pipe.Close() // closing a pipe writer cannot fail
+	err := <-w.done
+	fsys.pool.put(w.sess, broken(err))
+	fsys.cache.Invalidate(p)
+	if err != nil {
+		return fsys.classify(p, err)
+	}
+	return nil
+}
+
+// info describes a file being written.
+func (w *writeState) info(p string) *FileInfo {
+	_, name := splitPath(p)
+	return newFileInfo(name, parsers.Entry{Name: name, Type: parsers.TypeFile, Size: w.written, Mode: 0o644, ModTime: w.opened})
+}
