@@ -2,6 +2,7 @@ package ftpfs_test
 
 import (
 	"context"
+	"path"
 	"testing"
 
 	"github.com/ftpfs/ftpfs"
@@ -33,6 +34,9 @@ func writeFiles(t testing.TB, fsys afero.Fs, files map[string]string) {
 				t.Fatal(err)
 			}
 			continue
+		}
+		if err := fsys.MkdirAll(path.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
 		}
 		if err := afero.WriteFile(fsys, name, []byte(content), 0o644); err != nil {
 			t.Fatal(err)

@@ -47,7 +47,7 @@ func (f *File) Read(p []byte) (int, error) {
 		r.stop(f.fs, true)
 	}
 	if r.stream == nil {
-		if r.offset >= r.info.Size() {
+		if r.pastEnd(r.offset) {
 			return 0, io.EOF
 		}
 		if err := r.start(f.fs, f.path); err != nil {
@@ -74,6 +74,15 @@ func (f *File) Read(p []byte) (int, error) {
 		return n, f.err("read", err)
 	}
 	return n, nil
+}
+
+// pastEnd reports whether a read at off can be answered with io.EOF
+// without a transfer: the listing gave a size and off is at or past it.
+// A listed size of 0 proves nothing (an MLSD entry may lack the size
+// fact), so an empty file costs a transfer.
+func (r *readState) pastEnd(off int64) bool {
+	size := r.info.Size()
+	return size > 0 && off >= size
 }
 
 // start opens a transfer at r.offset on a pooled connection.
@@ -175,7 +184,7 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 		return 0, f.err("read", fs.ErrInvalid)
 	case len(p) == 0:
 		return 0, nil
-	case off >= r.info.Size():
+	case r.pastEnd(off):
 		return 0, io.EOF
 	}
 	n := 0

@@ -36,7 +36,7 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 		return err
 	})
 	if err != nil {
-		return nil, f.classify(dir, err)
+		return nil, f.classifyList(dir, err)
 	}
 	p := f.parser
 	if mlsd {
@@ -286,6 +286,19 @@ func (f *Fs) classify(p string, err error) error {
 		}
 	}
 	return withKind(err, fs.ErrNotExist)
+}
+
+// classifyList is classify for a refused listing of dir, which may also
+// mean that dir is a file.
+func (f *Fs) classifyList(dir string, err error) error {
+	err = f.classify(dir, err)
+	if !isAmbiguous(err) || errors.Is(err, fs.ErrNotExist) || dir == "/" {
+		return err
+	}
+	if e, lookErr := f.lookup(dir); lookErr == nil && !e.IsDir() && e.Type != parsers.TypeLink {
+		return withKind(err, errNotDir)
+	}
+	return err
 }
 
 // listDirFresh lists dir from the server even if the cache has it.

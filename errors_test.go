@@ -1,0 +1,156 @@
+package ftpfs_test
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ftpfs/ftpfs"
+	"github.com/ftpfs/ftpfs/ftpfstest"
+	"github.com/spf13/afero"
+)
+
+// osBacked serves a temp directory, whose files behave as on a real Unix
+// server (MemMapFs removes non-empty directories, for one).
+func osBacked(t *testing.T, files map[string]string, srvOpts ...ftpfstest.Option) (*ftpfs.Fs, *ftpfstest.Server, afero.Fs) {
+	t.Helper()
+	backing := afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
+	writeFiles(t, backing, files)
+	fsys, srv := serve(t, backing, srvOpts)
+	return fsys, srv, backing
+}
+
+func TestErrorClasses(t *testing.T) {
+	fsys, _, _ := osBacked(t, map[string]string{
+		"file.txt":     "data",
+		"dir/child":    "x",
+		"emptydir/":    "",
+		"other/":       "",
+		"other/inside": "y",
+	})
+	tests := []struct {
+		name string
+		op   func() error
+		want error
+	}{
+		{"stat missing", func() error { _, err := fsys.Stat("nope"); return err }, fs.ErrNotExist},
+		{"stat in missing dir", func() error { _, err := fsys.Stat("nodir/nope"); return err }, fs.ErrNotExist},
+		{"open missing", func() error { _, err := fsys.Open("nope"); return err }, fs.ErrNotExist},
+		{"readdir missing", func() error { _, err := afero.ReadDir(fsys, "nodir"); return err }, fs.ErrNotExist},
+		{"readdir of a file", func() error { _, err := afero.ReadDir(fsys, "file.txt"); return err }, syscall.ENOTDIR},
+		{"mkdir existing dir", func() error { return fsys.Mkdir("dir", 0o755) }, fs.ErrExist},
+		{"mkdir existing file", func() error { return fsys.Mkdir("file.txt", 0o755) }, fs.ErrExist},
+		{"mkdir under missing parent", func() error { return fsys.Mkdir("nodir/sub", 0o755) }, fs.ErrNotExist},
+		{"mkdirall through a file", func() error { return fsys.MkdirAll("file.txt/sub", 0o755) }, syscall.ENOTDIR},
+		{"remove missing", func() error { return fsys.Remove("nope") }, fs.ErrNotExist},
+		{"remove non-empty dir", func() error { return fsys.Remove("other") }, syscall.ENOTEMPTY},
+		{"rename missing", func() error { return fsys.Rename("nope", "x") }, fs.ErrNotExist},
+		{"chmod missing", func() error { return fsys.Chmod("nope", 0o600) }, fs.ErrNotExist},
+		{"chtimes missing", func() error { return fsys.Chtimes("nope", time.Now(), time.Now()) }, fs.ErrNotExist},
+		{"chown", func() error { return fsys.Chown("file.txt", 1, 1) }, errors.ErrUnsupported},
+		{"symlink", func() error { return fsys.SymlinkIfPossible("file.txt", "link") }, errors.ErrUnsupported},
+		{"open read-write", func() error { _, err := fsys.OpenFile("file.txt", os.O_RDWR, 0); return err }, errors.ErrUnsupported},
+		{"overwrite the middle", func() error { _, err := fsys.OpenFile("file.txt", os.O_WRONLY, 0); return err }, errors.ErrUnsupported},
+		{"exclusive create of an existing file", func() error {
+			_, err := fsys.OpenFile("file.txt", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			return err
+		}, fs.ErrExist},
+		{"write without create to a missing file", func() error { _, err := fsys.OpenFile("nope", os.O_WRONLY|os.O_TRUNC, 0); return err }, fs.ErrNotExist},
+		{"write a directory", func() error { _, err := fsys.OpenFile("dir", os.O_WRONLY, 0); return err }, syscall.EISDIR},
+		{"remove the base", func() error { return fsys.Remove("/") }, fs.ErrPermission},
+		{"bad name", func() error { _, err := fsys.Stat("a\r\nDELE file.txt"); return err }, fs.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.op()
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error = %v, want one matching %v", err, tt.want)
+			}
+			var pe *fs.PathError
+			var le *os.LinkError
+			if !errors.As(err, &pe) && !errors.As(err, &le) {
+				t.Errorf("error %T is neither *fs.PathError nor *os.LinkError", err)
+			}
+		})
+	}
+}
+
+func TestReplyCodeReachable(t *testing.T) {
+	fsys, _, _ := osBacked(t, map[string]string{"dir/": ""})
+	// The refusal comes from the server (STOR), at the first write or close.
+	f, err := fsys.Create("nodir/file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, werr := f.Write([]byte("x"))
+	cerr := f.Close()
+	err = errors.Join(werr, cerr)
+	var reply *ftpfs.ReplyError
+	if !errors.As(err, &reply) || reply.Code/100 != 5 || reply.Command != "STOR" {
+		t.Fatalf("error = %v; want a 5xx *ftpfs.ReplyError for STOR", err)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error = %v; want it to match fs.ErrNotExist (the directory is missing)", err)
+	}
+}
+
+func TestUnsupportedCommands(t *testing.T) {
+	fsys, _, _ := osBacked(t, map[string]string{"file.txt": "data"}, ftpfstest.WithoutSite())
+	if err := fsys.Chmod("file.txt", 0o600); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("Chmod without SITE = %v, want errors.ErrUnsupported", err)
+	}
+}
+
+func TestCloseTwiceAndWrongKind(t *testing.T) {
+	fsys, _, _ := osBacked(t, map[string]string{"file.txt": "data", "dir/": ""})
+	r, err := fsys.Open("file.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Write([]byte("x")); !errors.Is(err, syscall.EBADF) {
+		t.Errorf("Write on a read file = %v, want EBADF", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := r.Close(); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("second Close = %v, want fs.ErrClosed", err)
+	}
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Read after Close = %v, want fs.ErrClosed", err)
+	}
+	d, err := fsys.Open("dir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Read(make([]byte, 1)); !errors.Is(err, syscall.EISDIR) {
+		t.Errorf("Read on a directory = %v, want EISDIR", err)
+	}
+	if _, err := d.(io.WriterAt).WriteAt([]byte("x"), 0); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("WriteAt = %v, want errors.ErrUnsupported", err)
+	}
+}
+
+func TestChmodAndChtimes(t *testing.T) {
+	fsys, _, backing := osBacked(t, map[string]string{"file.txt": "data"})
+	if err := fsys.Chmod("file.txt", 0o600); err != nil {
+		t.Fatalf("Chmod: %v", err)
+	}
+	info, err := backing.Stat("/file.txt")
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("mode on the server after Chmod(0600) = %v, %v", info.Mode(), err)
+	}
+	when := time.Date(2020, 2, 29, 13, 14, 15, 0, time.UTC)
+	if err := fsys.Chtimes("file.txt", when, when); err != nil {
+		t.Fatalf("Chtimes: %v", err)
+	}
+	got, err := fsys.Stat("file.txt")
+	if err != nil || !got.ModTime().Equal(when) {
+		t.Errorf("ModTime after Chtimes = %v, %v; want %v", got.ModTime(), err, when)
+	}
+}
