@@ -15,8 +15,9 @@ type Cache struct {
 	mu     sync.Mutex
 	store  *gocache.Cache // key → *node, no expiry, no janitor
 	lru    lru
-	nodes  []*node // every node, unordered; node.idx is its index
-	used   int     // slots in use, see node.cost
+	nodes  []*node  // every node, unordered; node.idx is its index
+	keys   []string // keys[i] == nodes[i].key, scanned without touching nodes
+	used   int      // slots in use, see node.cost
 	max    int
 	maxAge time.Duration // 0: never expire
 	now    func() time.Time

@@ -120,10 +120,13 @@ func BenchmarkPut(b *testing.B) {
 }
 
 // BenchmarkInvalidateTree runs on a cache of 5,000 separate entries (100
-// directories of 50 files), the most paths a full cache can hold, so
-// every call scans 5,000 paths. "absent" invalidates a path with nothing
-// below it; "subtree" removes a 50-entry directory (and puts it back with
-// the timer stopped).
+// directories of 50 files), the most paths a full cache can hold.
+// "absent" invalidates a path with nothing below it, which still scans all
+// 5,000 paths. "subtree" removes a 50-entry directory per call, a
+// different one each time; every tenth call the removed directories are
+// put back with the timer stopped, so the cache holds 4,550 to 5,000 paths
+// and stopping the timer (which stops the world to read memory
+// statistics) costs little per call.
 func BenchmarkInvalidateTree(b *testing.B) {
 	c := cache.New(cache.Options{})
 	e := parsers.Entry{Size: 1}
@@ -138,6 +141,10 @@ func BenchmarkInvalidateTree(b *testing.B) {
 	if got := c.Len(); got != cache.DefaultMaxEntries {
 		b.Fatalf("Len() = %d, want %d", got, cache.DefaultMaxEntries)
 	}
+	dirs := make([]string, 100)
+	for d := range dirs {
+		dirs[d] = fmt.Sprintf("/d%03d", d)
+	}
 	b.Run("absent", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -146,11 +153,17 @@ func BenchmarkInvalidateTree(b *testing.B) {
 	})
 	b.Run("subtree", func(b *testing.B) {
 		b.ReportAllocs()
+		i := 0
 		for b.Loop() {
-			c.InvalidateTree("/d007")
-			b.StopTimer()
-			put(7)
-			b.StartTimer()
+			c.InvalidateTree(dirs[i%100])
+			i++
+			if i%10 == 0 {
+				b.StopTimer()
+				for d := i - 10; d < i; d++ {
+					put(d % 100)
+				}
+				b.StartTimer()
+			}
 		}
 	})
 }

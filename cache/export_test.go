@@ -10,8 +10,14 @@ func (c *Cache) CheckInvariants() error {
 	if got, want := c.store.ItemCount(), len(c.nodes); got != want {
 		return fmt.Errorf("store holds %d items, index %d nodes", got, want)
 	}
+	if len(c.keys) != len(c.nodes) {
+		return fmt.Errorf("%d keys, %d nodes", len(c.keys), len(c.nodes))
+	}
 	used := 0
 	for i, n := range c.nodes {
+		if c.keys[i] != n.key {
+			return fmt.Errorf("node %q: keys[%d] = %q", n.key, i, c.keys[i])
+		}
 		if n.idx != i {
 			return fmt.Errorf("node %q: idx = %d, want %d", n.key, n.idx, i)
 		}

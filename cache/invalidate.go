@@ -15,9 +15,10 @@ func (c *Cache) Invalidate(p string) {
 // InvalidateTree does what [Cache.Invalidate] does and also forgets every
 // path below p ("/a/b/c" is below "/a"; "/ab" is not). The filesystem
 // calls it after renaming a directory or removing a tree. It makes one
-// pass over the cached paths and allocates nothing: about 5µs for a full
-// cache of 5,000 paths in the package benchmarks. InvalidateTree of "/" is
-// Clear.
+// pass over the cached paths and allocates nothing; in the package
+// benchmarks, on a full cache of 5,000 paths, it takes about 4µs when
+// nothing is below p and 10 to 15µs to remove 50 paths. InvalidateTree of
+// "/" is Clear.
 func (c *Cache) InvalidateTree(p string) {
 	key := cleanKey(p)
 	c.mu.Lock()
@@ -27,9 +28,9 @@ func (c *Cache) InvalidateTree(p string) {
 		return
 	}
 	c.invalidate(key)
-	for i := 0; i < len(c.nodes); {
-		if n := c.nodes[i]; under(n.key, key) {
-			c.remove(n) // moves the last node into slot i
+	for i := 0; i < len(c.keys); {
+		if under(c.keys[i], key) {
+			c.remove(c.nodes[i]) // moves the last node into slot i
 			continue
 		}
 		i++

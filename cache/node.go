@@ -109,7 +109,18 @@ func under(key, dir string) bool {
 	if dir == "/" {
 		return key != "/"
 	}
-	return len(key) > len(dir) && key[len(dir)] == '/' && strings.HasPrefix(key, dir)
+	if len(key) <= len(dir) || key[len(dir)] != '/' {
+		return false
+	}
+	// Compare from the end: siblings share their parent's prefix, so a
+	// path beside dir differs near the end of dir, and the scan in
+	// InvalidateTree rejects it after a byte or two.
+	for i := len(dir) - 1; i >= 0; i-- {
+		if key[i] != dir[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // childOf reports whether key is directly inside dir, and returns its name.

@@ -47,8 +47,8 @@ func maxEntries(n int) int {
 	return n
 }
 
-// maxAge returns the max age the Options field d stands for, with zero
-// meaning "never expire".
+// maxAge returns the max age o.MaxAge stands for, zero meaning "never
+// expire".
 func (o Options) maxAge() time.Duration {
 	switch {
 	case o.MaxAge == 0:

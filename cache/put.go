@@ -117,9 +117,9 @@ func (c *Cache) PutDir(dir string, entries []parsers.Entry) {
 // supersedeChildren drops the separate entries of dir's children, and the
 // listings of those that list does not show as directories.
 func (c *Cache) supersedeChildren(dir string, list []parsers.Entry) {
-	for i := 0; i < len(c.nodes); {
-		n := c.nodes[i]
-		if name, ok := childOf(n.key, dir); ok {
+	for i := 0; i < len(c.keys); {
+		if name, ok := childOf(c.keys[i], dir); ok {
+			n := c.nodes[i]
 			n.entry, n.hasEntry = parsers.Entry{}, false
 			if n.hasList && !listableIn(list, name) {
 				n.list, n.hasList = nil, false

@@ -8,8 +8,9 @@ import (
 )
 
 // This file keeps the three views of the cached nodes in step: the go-cache
-// store (key to node), the LRU list (use order) and Cache.nodes (an
-// unordered index for prefix scans). Every function here needs c.mu held.
+// store (key to node), the LRU list (use order), and Cache.nodes with
+// Cache.keys (an unordered index for prefix scans). Every function here
+// needs c.mu held.
 
 // newStore returns a go-cache store with no expiry and no janitor
 // goroutine: the Cache enforces age and size itself.
@@ -36,6 +37,7 @@ func (c *Cache) nodeFor(key string) *node {
 	c.store.Set(key, n, gocache.NoExpiration)
 	c.lru.pushFront(n)
 	c.nodes = append(c.nodes, n)
+	c.keys = append(c.keys, key)
 	return n
 }
 
@@ -56,11 +58,12 @@ func (c *Cache) remove(n *node) {
 	n.weight = 0
 	c.store.Delete(n.key)
 	c.lru.remove(n)
-	last := c.nodes[len(c.nodes)-1]
-	c.nodes[n.idx] = last
+	end := len(c.nodes) - 1
+	last := c.nodes[end]
+	c.nodes[n.idx], c.keys[n.idx] = last, last.key
 	last.idx = n.idx
-	c.nodes[len(c.nodes)-1] = nil
-	c.nodes = c.nodes[:len(c.nodes)-1]
+	c.nodes[end], c.keys[end] = nil, ""
+	c.nodes, c.keys = c.nodes[:end], c.keys[:end]
 }
 
 // dropEntry forgets n's own entry.
@@ -103,6 +106,7 @@ func (c *Cache) reset() {
 	c.store.Flush()
 	c.lru.init()
 	clear(c.nodes)
-	c.nodes = c.nodes[:0]
+	clear(c.keys)
+	c.nodes, c.keys = c.nodes[:0], c.keys[:0]
 	c.used = 0
 }
