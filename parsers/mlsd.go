@@ -15,7 +15,7 @@ import (
 // (file, dir, cdir, pdir, OS.unix=slink:target, OS.unix=symlink and the
 // like), size (or sizd for directories), modify (UTC, with optional
 // fractional seconds), UNIX.mode, UNIX.owner and UNIX.group (or UNIX.uid,
-// UNIX.gid, UNIX.ownername, UNIX.groupname; names win over numbers). Other
+// UNIX.gid, UNIX.ownername, UNIX.groupname; numbers win over names). Other
 // facts are ignored. The name is everything after the first "; ", so it may
 // contain ";", "=" and leading blanks.
 //
@@ -87,8 +87,10 @@ func parseMLSD(line string) (Entry, error) {
 			return Entry{}, err
 		}
 	}
-	e.Owner = firstNonEmpty(ownerName, owner)
-	e.Group = firstNonEmpty(groupName, group)
+	// Numbers win over names: proftpd's names follow its virtual user,
+	// not the file.
+	e.Owner = firstNonEmpty(owner, ownerName)
+	e.Group = firstNonEmpty(group, groupName)
 	return e, e.acceptName(name)
 }
 
