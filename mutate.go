@@ -31,7 +31,7 @@ func (f *Fs) mkdir(name string) error {
 	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
 		return s.run(ctx, func() error { return s.conn.MakeDir(p) })
 	})
-	f.cache.Invalidate(p)
+	f.changed(p, false)
 	if err == nil {
 		return nil
 	}
@@ -112,7 +112,7 @@ func (f *Fs) remove(p string, e parsers.Entry) error {
 			return s.conn.Delete(p)
 		})
 	})
-	f.cache.InvalidateTree(p)
+	f.changed(p, true)
 	if err == nil {
 		return nil
 	}
@@ -177,8 +177,8 @@ func (f *Fs) Rename(oldname, newname string) error {
 	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
 		return s.run(ctx, func() error { return s.conn.Rename(from, to) })
 	})
-	f.cache.InvalidateTree(from)
-	f.cache.InvalidateTree(to)
+	f.changed(from, true)
+	f.changed(to, true)
 	if err != nil {
 		return linkErr(oldname, newname, f.classify(from, asReply("RNFR", err)))
 	}

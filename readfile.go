@@ -1,7 +1,6 @@
 package ftpfs
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -112,16 +111,60 @@ func (r *readState) stop(fsys *Fs, early bool) error {
 	if r.stream == nil {
 		return nil
 	}
-	err := r.stream.Close()
-	code := replyCode(err)
-	isBroken := broken(err)
+	var isBroken bool
+	var err error
 	if early {
-		isBroken = isBroken || err != nil && code != 426 && code != 450 && code != 451 && code != 550
-		err = nil
+		isBroken = cutShort(r.stream, r.sess, r.info.Size()-r.pos)
+	} else {
+		err = r.stream.Close()
+		isBroken = broken(err)
 	}
 	fsys.pool.put(r.sess, isBroken)
 	r.stream, r.sess = nil, nil
 	return asReply("RETR", err)
+}
+
+// Ending a transfer early.
+const (
+	// drainBelow: a transfer with less than this left is read to its
+	// end rather than cut: cheaper than the server's complaint, and some
+	// servers (pure-ftpd over TLS) never answer a cut transfer.
+	drainBelow = 256 << 10
+	// cutShortWait bounds the wait for the reply to a cut transfer; a
+	// connection that gives none is not reused.
+	cutShortWait = 2 * time.Second
+)
+
+// cutShort ends a transfer the reader no longer wants, with left bytes
+// still to come (as far as the listing knows), and reports whether its
+// connection must not be reused.
+func cutShort(stream *ftp.Response, s *session, left int64) bool {
+	if left >= 0 && left < drainBelow {
+		n, err := io.Copy(io.Discard, io.LimitReader(stream, drainBelow))
+		if err == nil && n < drainBelow { // reached the end
+			return broken(stream.Close())
+		}
+	}
+	_ = stream.SetDeadline(time.Unix(1, 0)) // stop the data connection at once; errors are expected
+	timer := time.AfterFunc(cutShortWait, s.abort)
+	err := stream.Close()
+	timer.Stop()
+	return cutShortBroken(err)
+}
+
+// cutShortBroken reports whether a connection whose transfer we cut short
+// must not be reused: the reply to a cut transfer is a complaint (426,
+// 450, 451, 550) or a late 226; anything else means the connection may be
+// out of step with its replies.
+func cutShortBroken(err error) bool {
+	if err == nil {
+		return false
+	}
+	switch replyCode(err) {
+	case 426, 450, 451, 550:
+		return false
+	}
+	return true
 }
 
 // fail drops a transfer whose data connection failed.
@@ -187,33 +230,53 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	case r.pastEnd(off):
 		return 0, io.EOF
 	}
-	n := 0
-	err := f.fs.withSession(listDefault, true, func(ctx context.Context, s *session) error {
-		var stream *ftp.Response
-		err := s.run(ctx, func() (err error) {
-			stream, err = s.conn.RetrFrom(f.path, uint64(off))
-			return err
-		})
-		if err != nil {
-			return asReply("RETR", err)
+	var n int
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		var retry bool
+		n, retry, err = f.readAt(p, off)
+		if !retry {
+			break
 		}
-		part := &readState{info: r.info, stream: stream, sess: s}
-		n, err = io.ReadFull(stream, p)
-		part.sess = nil // withSession gives the connection back
-		closeErr := stream.Close()
-		if err == nil { // cut short on purpose
-			return nil
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
-			if closeErr != nil {
-				return asReply("RETR", closeErr)
-			}
-			return io.EOF
-		}
-		return err
-	})
+	}
 	if err == io.EOF {
 		return n, io.EOF
 	}
 	return n, f.err("read", f.fs.classify(f.path, err))
+}
+
+// readAt is one attempt of ReadAt, on a pooled connection. It reports
+// whether the connection broke before any byte arrived, so that the
+// attempt may be repeated on a fresh one.
+func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
+	fsys := f.fs
+	s, err := fsys.pool.get(fsys.ctx, listDefault)
+	if err != nil {
+		return 0, false, err
+	}
+	var stream *ftp.Response
+	err = s.run(fsys.ctx, func() (err error) {
+		stream, err = s.conn.RetrFrom(f.path, uint64(off))
+		return err
+	})
+	if err != nil {
+		fsys.pool.put(s, broken(err))
+		return 0, broken(err), asReply("RETR", err)
+	}
+	n, err = io.ReadFull(stream, p)
+	if err == nil { // cut short on purpose
+		fsys.pool.put(s, cutShort(stream, s, f.read.info.Size()-off-int64(n)))
+		return n, false, nil
+	}
+	closeErr := stream.Close()
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
+		fsys.pool.put(s, broken(closeErr))
+		if closeErr != nil { // the transfer must have ended well
+			return n, false, asReply("RETR", closeErr)
+		}
+		return n, false, io.EOF
+	}
+	fsys.pool.put(s, true)
+	return n, false, err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"net/textproto"
 	"sync"
@@ -151,7 +152,7 @@ func (s *session) dialData(cfg *config, t *target, network, address string) (net
 	if s.tls != nil {
 		// The handshake happens on first use: some servers start TLS on
 		// the data connection only once they have the command.
-		conn = tls.Client(raw, s.tls)
+		conn = &tlsDataConn{Conn: tls.Client(raw, s.tls)}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -159,6 +160,41 @@ func (s *session) dialData(cfg *config, t *target, network, address string) (net
 		return &captureConn{Conn: conn, buf: s.capture}, nil
 	}
 	return conn, nil
+}
+
+// tlsDataConn closes a TLS data connection so that the server sees the
+// end of an upload: TLS 1.3 servers send session tickets the uploader never
+// reads, and closing a socket with unread data resets it, which servers
+// (vsftpd) report as a failed upload. After writing, Close sends
+// close_notify and reads what is left (a little) before it closes.
+type tlsDataConn struct {
+	*tls.Conn
+	wrote bool
+}
+
+// drainLimit bounds what Close reads after an upload.
+const drainLimit = 64 << 10
+
+func (c *tlsDataConn) Write(p []byte) (int, error) {
+	c.wrote = true
+	return c.Conn.Write(p)
+}
+
+// Handshake is called by the client library for an empty upload, which
+// has no Write.
+func (c *tlsDataConn) Handshake() error {
+	c.wrote = true
+	return c.Conn.Handshake()
+}
+
+func (c *tlsDataConn) Close() error {
+	if c.wrote {
+		if err := c.Conn.CloseWrite(); err == nil {
+			_ = c.Conn.SetReadDeadline(time.Now().Add(5 * time.Second)) // a failure ends the drain early
+			_, _ = io.Copy(io.Discard, io.LimitReader(c.Conn, drainLimit)) // only to empty the socket
+		}
+	}
+	return c.Conn.Close()
 }
 
 // captureConn copies what it reads into buf: it gives us the raw bytes of

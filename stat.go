@@ -301,6 +301,20 @@ func (f *Fs) classifyList(dir string, err error) error {
 	return err
 }
 
+// changed forgets what the cache knows of p (and with tree, of all below
+// it) after the Fs changed it: p's entry, p's parent's listing, and the
+// parent's own entry, whose modification time the change moved.
+func (f *Fs) changed(p string, tree bool) {
+	if tree {
+		f.cache.InvalidateTree(p)
+	} else {
+		f.cache.Invalidate(p)
+	}
+	if dir, _ := splitPath(p); dir != p {
+		f.cache.Invalidate(dir)
+	}
+}
+
 // listDirFresh lists dir from the server even if the cache has it.
 func (f *Fs) listDirFresh(dir string) ([]parsers.Entry, error) {
 	f.cache.Invalidate(dir) // drops dir's listing too

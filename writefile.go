@@ -29,7 +29,7 @@ func newWriteFile(fsys *Fs, name, p string, appending bool) (*File, error) {
 	}
 	pr, pw := io.Pipe()
 	w := &writeState{pipe: pw, done: make(chan error, 1), sess: s, appending: appending, opened: time.Now()}
-	fsys.cache.Invalidate(p)
+	fsys.changed(p, false)
 	go func() {
 		command := "STOR"
 		err := s.run(fsys.ctx, func() error {
@@ -72,7 +72,7 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 	_ = w.pipe.Close() // closing a pipe writer cannot fail
 	err := <-w.done
 	fsys.pool.put(w.sess, broken(err))
-	fsys.cache.Invalidate(p)
+	fsys.changed(p, false)
 	if err != nil {
 		return fsys.classify(p, err)
 	}

@@ -1,0 +1,200 @@
+package ftpfs_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ftpfs/ftpfs"
+	"github.com/ftpfs/ftpfs/ftpfstest"
+	"github.com/spf13/afero"
+)
+
+// A server the shared suite runs against: the in-process server for the
+// hermetic run, the real daemons of scripts/ftpd.sh for the integration
+// run.
+type server struct {
+	name string
+	url  string      // the server's root
+	tls  *tls.Config // for ftpes:// and ftps:// URLs
+	// root is the server's root on this machine's disk, where tests make
+	// what FTP cannot (symbolic links); empty when there is none.
+	root   string
+	quirks quirks
+}
+
+// quirks are the documented differences between servers that the suite
+// allows for.
+type quirks struct {
+	noChmod   bool // SITE CHMOD refused
+	noChtimes bool // neither MFMT nor MDTM with a time
+	mlsd      bool // listings are MLSD
+	// noAppend: APPE refused with 451 (proftpd without AllowStoreRestart).
+	noAppend bool
+	// renamesNames: trailing blanks and control characters in uploaded
+	// names become "_" (pure-ftpd).
+	renamesNames bool
+}
+
+var dirCounter atomic.Int64
+
+// fresh makes a new, empty directory on the server and returns an Fs
+// whose base it is.
+func (s server) fresh(t testing.TB, opts ...ftpfs.Option) *ftpfs.Fs {
+	t.Helper()
+	if s.tls != nil {
+		opts = append([]ftpfs.Option{ftpfs.WithTLSConfig(s.tls)}, opts...)
+	}
+	if logger := testLogger(t); logger != nil {
+		opts = append(opts, ftpfs.WithLogger(logger))
+	}
+	root, err := ftpfs.Dial(context.Background(), s.url, opts...)
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", s.name, err)
+	}
+	defer root.Close()
+	dir := fmt.Sprintf("t%d-%d-%s", os.Getpid(), dirCounter.Add(1), sanitize(t.Name()))
+	if err := root.Mkdir(dir, 0o755); err != nil {
+		t.Fatalf("Mkdir(%s) on %s: %v", dir, s.name, err)
+	}
+	t.Cleanup(func() {
+		again, err := ftpfs.Dial(context.Background(), s.url, opts...)
+		if err != nil {
+			t.Errorf("cleanup: %v", err)
+			return
+		}
+		defer again.Close()
+		if err := again.RemoveAll(dir); err != nil {
+			t.Errorf("cleanup of %s on %s: %v", dir, s.name, err)
+		}
+	})
+	u, err := url.Parse(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = u.JoinPath(dir)
+	fsys, err := ftpfs.Dial(context.Background(), u.String(), opts...)
+	if err != nil {
+		t.Fatalf("Dial(%s/%s): %v", s.name, dir, err)
+	}
+	t.Cleanup(func() { _ = fsys.Close() })
+	return fsys
+}
+
+// testLogger logs the FTP traffic of the suite to the file named by
+// FTPFS_TEST_LOG, for debugging a server.
+func testLogger(t testing.TB) *slog.Logger {
+	name := os.Getenv("FTPFS_TEST_LOG")
+	if name == "" {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})).With("test", t.Name())
+}
+
+func sanitize(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name)
+}
+
+// hermeticServers are the in-process servers: plain over a temp
+// directory, and with explicit TLS.
+func hermeticServers(t *testing.T) []server {
+	var out []server
+	for _, sec := range []struct {
+		name string
+		opts []ftpfstest.Option
+	}{
+		{"ftpserverlib", nil},
+		{"ftpserverlib-tls", []ftpfstest.Option{ftpfstest.WithExplicitTLS()}},
+	} {
+		dir := t.TempDir()
+		srv := ftpfstest.NewServer(afero.NewBasePathFs(afero.NewOsFs(), dir), sec.opts...)
+		t.Cleanup(srv.Close)
+		out = append(out, server{name: sec.name, url: srv.URL(), tls: srv.ClientTLSConfig(), root: dir, quirks: quirks{mlsd: true}})
+	}
+	return out
+}
+
+// integrationServers are the real daemons that scripts/ftpd.sh started,
+// named by its environment variables; none when they are unset.
+func integrationServers(t *testing.T) []server {
+	var pool *x509.CertPool
+	if ca := os.Getenv("FTPFS_TEST_CA"); ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			t.Fatalf("FTPFS_TEST_CA: %v", err)
+		}
+		pool = x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+	}
+	daemons := []struct {
+		name, env string
+		quirks    quirks
+	}{
+		{"vsftpd", "VSFTPD", quirks{noChmod: true}},
+		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true}},
+		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}},
+	}
+	var out []server
+	for _, d := range daemons {
+		plain := os.Getenv("FTPFS_" + d.env + "_URL")
+		if plain == "" {
+			continue
+		}
+		root := os.Getenv("FTPFS_" + d.env + "_ROOT")
+		out = append(out, server{name: d.name, url: plain, root: root, quirks: d.quirks})
+		if pool != nil {
+			tlsConf := &tls.Config{RootCAs: pool}
+			out = append(out, server{name: d.name + "-ftpes", url: "ftpes" + strings.TrimPrefix(plain, "ftp"), tls: tlsConf, root: root, quirks: d.quirks})
+			if implicit := os.Getenv("FTPFS_" + d.env + "_IMPLICIT_URL"); implicit != "" {
+				out = append(out, server{name: d.name + "-ftps", url: implicit, tls: tlsConf, root: root, quirks: d.quirks})
+			}
+		}
+	}
+	return out
+}
+
+// suite is every test that runs against every server.
+var suite = []struct {
+	name string
+	run  func(t *testing.T, s server)
+}{
+	{"TestFS", suiteTestFS},
+	{"ReadWrite", suiteReadWrite},
+}
+
+func runSuite(t *testing.T, servers []server) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			for _, tc := range suite {
+				t.Run(tc.name, func(t *testing.T) { tc.run(t, s) })
+			}
+		})
+	}
+}
+
+func TestSuite(t *testing.T) { runSuite(t, hermeticServers(t)) }
+
+func TestIntegration(t *testing.T) {
+	servers := integrationServers(t)
+	if len(servers) == 0 {
+		t.Skip("no real FTP daemons: run `eval \"$(scripts/ftpd.sh start)\"` to set FTPFS_*_URL")
+	}
+	runSuite(t, servers)
+}
