@@ -190,7 +190,7 @@ func (c *tlsDataConn) Handshake() error {
 func (c *tlsDataConn) Close() error {
 	if c.wrote {
 		if err := c.Conn.CloseWrite(); err == nil {
-			_ = c.Conn.SetReadDeadline(time.Now().Add(5 * time.Second)) // a failure ends the drain early
+			_ = c.Conn.SetReadDeadline(time.Now().Add(5 * time.Second))    // a failure ends the drain early
 			_, _ = io.Copy(io.Discard, io.LimitReader(c.Conn, drainLimit)) // only to empty the socket
 		}
 	}
