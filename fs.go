@@ -29,6 +29,7 @@ type Fs struct {
 	cache  *cache.Cache
 	parser parsers.Parser // for LIST output; MLSD output is always parsed as MLSD
 	shift  atomic.Int64   // time shift in nanoseconds
+	mlsd   atomic.Bool    // the server lists with MLSD
 
 	ctx    context.Context // ends when the Fs is closed
 	cancel context.CancelFunc

@@ -117,12 +117,21 @@ func (f *Fs) remove(p string, e parsers.Entry) error {
 		return nil
 	}
 	err = asReply(command, err)
-	if e.IsDir() && isAmbiguous(err) {
-		if entries, listErr := f.listDir(p); listErr == nil && len(entries) > 0 {
-			return withKind(err, errNotEmpty)
-		}
+	if e.IsDir() && isAmbiguous(err) && len(f.children(p)) > 0 {
+		return withKind(err, errNotEmpty)
 	}
 	return f.classify(p, err)
+}
+
+// children returns the entries of the directory p, including those an
+// MLSD listing leaves out (proftpd's dangling links).
+func (f *Fs) children(p string) []parsers.Entry {
+	entries, err := f.listDir(p)
+	if err != nil || len(entries) > 0 || !f.mlsd.Load() {
+		return entries
+	}
+	entries, _ = f.listWithLIST(p) // an error means: none found
+	return entries
 }
 
 // RemoveAll removes the named file or directory tree, depth first, like
@@ -140,22 +149,41 @@ func (f *Fs) RemoveAll(name string) error {
 	if err != nil {
 		return pathErr("removeall", name, err)
 	}
-	if e.IsDir() {
-		entries, err := f.listDir(p)
-		if err != nil {
-			return pathErr("removeall", name, err)
-		}
-		for _, child := range entries {
-			if err := f.RemoveAll(name + "/" + child.Name); err != nil {
+	return pathErr("removeall", name, f.removeTree(p, e))
+}
+
+// removeTree removes the server path p, whose entry is e, and all below
+// it, depth first.
+func (f *Fs) removeTree(p string, e parsers.Entry) error {
+	removeChildren := func(children []parsers.Entry) error {
+		for _, child := range children {
+			if err := f.removeTree(path.Join(p, child.Name), child); err != nil {
 				return err
 			}
 		}
-	}
-	err = f.remove(p, e)
-	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	return pathErr("removeall", name, err)
+	if e.IsDir() {
+		entries, err := f.listDir(p)
+		if err != nil {
+			return err
+		}
+		if err := removeChildren(entries); err != nil {
+			return err
+		}
+	}
+	err := f.remove(p, e)
+	if errors.Is(err, errNotEmpty) && f.mlsd.Load() {
+		// What MLSD did not show (proftpd's dangling links).
+		if err := removeChildren(f.children(p)); err != nil {
+			return err
+		}
+		err = f.remove(p, e)
+	}
+	if errors.Is(err, fs.ErrNotExist) { // removed by someone else meanwhile
+		return nil
+	}
+	return err
 }
 
 // Rename renames (moves) oldname to newname with RNFR and RNTO. Whether

@@ -42,6 +42,7 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	if mlsd {
 		p = parsers.MLSD{}
 	}
+	f.mlsd.Store(mlsd)
 	entries, parseErr := parsers.ParseListing(raw, p, f.clock())
 	if len(entries) == 0 && parseErr == nil {
 		// Some servers (vsftpd) answer LIST of a missing directory with an
@@ -107,7 +108,34 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if err != nil { // a partial listing cannot prove that the name is missing
 		return parsers.Entry{}, err
 	}
+	if f.mlsd.Load() {
+		// Some servers' MLSD (proftpd's) leaves out dangling links and
+		// link loops: ask LIST before saying the name is missing.
+		listed, _ := f.listWithLIST(dir) // an error leaves the answer to MLSD
+		for _, e := range listed {
+			if e.Name == name && e.Type == parsers.TypeLink {
+				f.cache.Put(p, e)
+				return e, nil
+			}
+		}
+	}
 	return parsers.Entry{}, fs.ErrNotExist
+}
+
+// listWithLIST lists dir with LIST on a connection kept for that: MLSD
+// listings leave out link targets, and some leave out dangling links.
+// Lines it cannot parse are left out: its callers look for one name.
+func (f *Fs) listWithLIST(dir string) ([]parsers.Entry, error) {
+	var raw []byte
+	err := f.withSession(listLIST, true, func(ctx context.Context, s *session) (err error) {
+		raw, _, err = s.list(ctx, dir)
+		return err
+	})
+	if err != nil {
+		return nil, f.classify(dir, err)
+	}
+	entries, _ := parsers.ParseListing(raw, f.parser, f.clock())
+	return entries, nil
 }
 
 // follow resolves the link chain that starts at the entry e of server path
@@ -141,15 +169,10 @@ func (f *Fs) linkTarget(p string, e parsers.Entry) (string, error) {
 		return e.LinkTarget, nil
 	}
 	dir, name := splitPath(p)
-	var raw []byte
-	err := f.withSession(listLIST, true, func(ctx context.Context, s *session) (err error) {
-		raw, _, err = s.list(ctx, dir)
-		return err
-	})
+	entries, err := f.listWithLIST(dir)
 	if err != nil {
-		return "", f.classify(p, err)
+		return "", err
 	}
-	entries, _ := parsers.ParseListing(raw, f.parser, f.clock()) // other lines' errors do not matter here
 	for _, le := range entries {
 		if le.Name == name && le.LinkTarget != "" {
 			e.LinkTarget = le.LinkTarget

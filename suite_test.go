@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -41,6 +42,9 @@ type quirks struct {
 	// renamesNames: trailing blanks and control characters in uploaded
 	// names become "_" (pure-ftpd).
 	renamesNames bool
+	// linksAsFiles: listings show symbolic links as files of the link's
+	// own size, with no target (ftpserverlib).
+	linksAsFiles bool
 }
 
 var dirCounter atomic.Int64
@@ -48,6 +52,13 @@ var dirCounter atomic.Int64
 // fresh makes a new, empty directory on the server and returns an Fs
 // whose base it is.
 func (s server) fresh(t testing.TB, opts ...ftpfs.Option) *ftpfs.Fs {
+	fsys, _ := s.freshDir(t, opts...)
+	return fsys
+}
+
+// freshDir is fresh, and also returns the directory's path on this
+// machine's disk ("" when the server's disk is elsewhere).
+func (s server) freshDir(t testing.TB, opts ...ftpfs.Option) (*ftpfs.Fs, string) {
 	t.Helper()
 	if s.tls != nil {
 		opts = append([]ftpfs.Option{ftpfs.WithTLSConfig(s.tls)}, opts...)
@@ -85,7 +96,10 @@ func (s server) fresh(t testing.TB, opts ...ftpfs.Option) *ftpfs.Fs {
 		t.Fatalf("Dial(%s/%s): %v", s.name, dir, err)
 	}
 	t.Cleanup(func() { _ = fsys.Close() })
-	return fsys
+	if s.root == "" {
+		return fsys, ""
+	}
+	return fsys, filepath.Join(s.root, dir)
 }
 
 // testLogger logs the FTP traffic of the suite to the file named by
@@ -126,7 +140,7 @@ func hermeticServers(t *testing.T) []server {
 		dir := t.TempDir()
 		srv := ftpfstest.NewServer(afero.NewBasePathFs(afero.NewOsFs(), dir), sec.opts...)
 		t.Cleanup(srv.Close)
-		out = append(out, server{name: sec.name, url: srv.URL(), tls: srv.ClientTLSConfig(), root: dir, quirks: quirks{mlsd: true}})
+		out = append(out, server{name: sec.name, url: srv.URL(), tls: srv.ClientTLSConfig(), root: dir, quirks: quirks{mlsd: true, linksAsFiles: true}})
 	}
 	return out
 }
@@ -147,7 +161,7 @@ func integrationServers(t *testing.T) []server {
 		name, env string
 		quirks    quirks
 	}{
-		{"vsftpd", "VSFTPD", quirks{noChmod: true}},
+		{"vsftpd", "VSFTPD", quirks{}},
 		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true}},
 		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}},
 	}
@@ -177,6 +191,8 @@ var suite = []struct {
 }{
 	{"TestFS", suiteTestFS},
 	{"ReadWrite", suiteReadWrite},
+	{"Metadata", suiteMetadata},
+	{"Links", suiteLinks},
 }
 
 func runSuite(t *testing.T, servers []server) {
