@@ -11,33 +11,64 @@ import (
 // levelProtocol is the level at which commands and replies are logged.
 const levelProtocol = slog.LevelDebug
 
-// protocolLog receives the raw control-channel traffic (and listings)
-// from the client library and logs it line by line at debug level, with
-// the argument of PASS replaced.
-type protocolLog struct {
-	logger *slog.Logger
+// protocolTap receives the plain text of a session's control channel (and
+// of its listings) from the client library, which has no other way to
+// show it. It logs it line by line at debug level, with the argument of
+// PASS hidden, and remembers the last "226" reply, whose text tells of a
+// listing the server cut short.
+type protocolTap struct {
+	logger *slog.Logger // nil: no logging
 	server string
-	mu     sync.Mutex
-	buf    bytes.Buffer
+
+	mu      sync.Mutex
+	partial []byte // the unfinished last line
+	last226 string
 }
 
-func newProtocolLog(l *slog.Logger, server string) *protocolLog {
-	return &protocolLog{logger: l, server: server}
+func newProtocolTap(l *slog.Logger, server string) *protocolTap {
+	t := &protocolTap{server: server}
+	if l.Enabled(context.Background(), levelProtocol) {
+		t.logger = l
+	}
+	return t
 }
 
-func (w *protocolLog) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p)
+func (t *protocolTap) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rest := p
 	for {
-		line, err := w.buf.ReadString('\n')
-		if err != nil { // no full line yet: keep it for the next write
-			w.buf.Reset()
-			w.buf.WriteString(line)
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			t.partial = append(t.partial, rest...)
 			return len(p), nil
 		}
-		w.logger.Log(context.Background(), levelProtocol, "ftp", "server", w.server, "line", redactLine(strings.TrimRight(line, "\r\n")))
+		line := rest[:i]
+		if len(t.partial) > 0 {
+			line = append(t.partial, line...)
+			t.partial = t.partial[:0]
+		}
+		t.line(bytes.TrimRight(line, "\r"))
+		rest = rest[i+1:]
 	}
+}
+
+func (t *protocolTap) line(line []byte) {
+	if bytes.HasPrefix(line, []byte("226")) {
+		t.last226 = string(line)
+	}
+	if t.logger != nil {
+		t.logger.Log(context.Background(), levelProtocol, "ftp", "server", t.server, "line", redactLine(string(line)))
+	}
+}
+
+// takeLast226 returns the last 226 reply line seen since the previous call.
+func (t *protocolTap) takeLast226() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.last226
+	t.last226 = ""
+	return s
 }
 
 // redactLine hides the password of a PASS command.

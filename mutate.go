@@ -163,13 +163,20 @@ func (f *Fs) removeTree(p string, e parsers.Entry) error {
 		}
 		return nil
 	}
-	if e.IsDir() {
+	for e.IsDir() {
 		entries, err := f.listDir(p)
-		if err != nil {
+		// A listing the server cut short: remove what it showed, and
+		// list again.
+		var truncated *ListingTruncatedError
+		more := errors.As(err, &truncated) && len(entries) > 0
+		if err != nil && !more {
 			return err
 		}
 		if err := removeChildren(entries); err != nil {
 			return err
+		}
+		if !more {
+			break
 		}
 	}
 	err := f.remove(p, e)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +33,7 @@ type session struct {
 	mode    listMode
 	mlsd    bool // List sends MLSD (else LIST)
 	timeout time.Duration
+	tap     *protocolTap // what the control channel says
 
 	mu       sync.Mutex    // guards capture: the dial function runs inside the client library
 	capture  *bytes.Buffer // set while a listing runs: its data connection is copied here
@@ -69,9 +71,8 @@ func dialSession(ctx context.Context, cfg *config, t *target, mode listMode) (*s
 	case implicitTLS:
 		opts = append(opts, ftp.DialWithTLS(s.tls))
 	}
-	if cfg.logger.Enabled(ctx, levelProtocol) {
-		opts = append(opts, ftp.DialWithDebugOutput(newProtocolLog(cfg.logger, t.address)))
-	}
+	s.tap = newProtocolTap(cfg.logger, t.address)
+	opts = append(opts, ftp.DialWithDebugOutput(s.tap))
 	stop := context.AfterFunc(ctx, s.abort)
 	defer stop()
 	conn, err := ftp.Dial(t.address, opts...)
@@ -225,6 +226,7 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	if !s.mlsd && s.mode == listDefault {
 		arg = "-a " + dir // ForceListHidden is set only for listLIST sessions
 	}
+	s.tap.takeLast226()
 	err := s.run(ctx, func() error {
 		_, err := s.conn.List(arg)
 		return err
@@ -233,7 +235,24 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	if s.mlsd {
 		command = "MLSD"
 	}
+	if err == nil {
+		if reply := s.tap.takeLast226(); strings.Contains(strings.ToLower(reply), "truncated") {
+			// pure-ftpd stops at 10,000 entries (its -L option) and says
+			// so only in its final reply.
+			err = &ListingTruncatedError{Reply: reply}
+		}
+	}
 	return buf.Bytes(), s.mlsd, asReply(command, err)
+}
+
+// ListingTruncatedError reports a listing the server cut short, as its
+// final reply said. ReadDir returns it with the entries it did receive.
+type ListingTruncatedError struct {
+	Reply string // the server's final reply, such as "226 Output truncated to 10000 matches"
+}
+
+func (e *ListingTruncatedError) Error() string {
+	return "ftpfs: the server cut the listing short: " + e.Reply
 }
 
 // run runs one exchange with the server under the session's deadline:
@@ -309,7 +328,10 @@ func broken(err error) bool {
 	}
 	var tp *textproto.Error
 	var r *ReplyError
+	var truncated *ListingTruncatedError
 	switch {
+	case errors.As(err, &truncated):
+		return false
 	case errors.As(err, &r):
 		return r.Code == 421
 	case errors.As(err, &tp):

@@ -35,13 +35,16 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 		raw, mlsd, err = s.list(ctx, dir)
 		return err
 	})
+	var truncated *ListingTruncatedError
+	if errors.As(err, &truncated) {
+		// What arrived is right but incomplete: return it, and the error.
+		entries, _ := parsers.ParseListing(raw, f.parserFor(mlsd), f.clock())
+		return entries, truncated
+	}
 	if err != nil {
 		return nil, f.classifyList(dir, err)
 	}
-	p := f.parser
-	if mlsd {
-		p = parsers.MLSD{}
-	}
+	p := f.parserFor(mlsd)
 	f.mlsd.Store(mlsd)
 	entries, parseErr := parsers.ParseListing(raw, p, f.clock())
 	if len(entries) == 0 && parseErr == nil {
@@ -59,6 +62,14 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	}
 	f.cache.PutDir(dir, entries)
 	return entries, nil
+}
+
+// parserFor returns the parser for MLSD output, or for LIST output.
+func (f *Fs) parserFor(mlsd bool) parsers.Parser {
+	if mlsd {
+		return parsers.MLSD{}
+	}
+	return f.parser
 }
 
 // checkIsDir confirms that the server path dir is a directory.

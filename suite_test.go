@@ -45,6 +45,9 @@ type quirks struct {
 	// linksAsFiles: listings show symbolic links as files of the link's
 	// own size, with no target (ftpserverlib).
 	linksAsFiles bool
+	// listCap: listings stop at this many entries, "." and ".."
+	// included, and the final reply says so (pure-ftpd's -L default).
+	listCap int
 }
 
 var dirCounter atomic.Int64
@@ -162,7 +165,7 @@ func integrationServers(t *testing.T) []server {
 		quirks    quirks
 	}{
 		{"vsftpd", "VSFTPD", quirks{}},
-		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true}},
+		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, listCap: 10000}},
 		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}},
 	}
 	var out []server
@@ -193,6 +196,11 @@ var suite = []struct {
 	{"ReadWrite", suiteReadWrite},
 	{"Metadata", suiteMetadata},
 	{"Links", suiteLinks},
+	{"BigDir", suiteBigDir},
+	{"BigFile", suiteBigFile},
+	{"HTTP", suiteHTTP},
+	{"Concurrent", suiteConcurrent},
+	{"Names", suiteNames},
 }
 
 func runSuite(t *testing.T, servers []server) {

@@ -43,7 +43,9 @@
 // however they arrived. When a store would pass the bound, whole paths
 // (entry and listing together) are evicted, least recently used first; a
 // Get or Dir answered from a path counts as a use of it, and a Get
-// answered from a parent's listing is a use of the parent.
+// answered from a parent's listing is a use of the parent. The most recent
+// path stays even when it alone passes the bound: a listing larger than
+// the bound is kept, alone, rather than dropped.
 //
 // Entries are served for [DefaultMaxAge] (5 seconds) after they were
 // stored, so that a filesystem users treat as live does not hide other

@@ -37,7 +37,7 @@ func (c *Cache) CheckInvariants() error {
 	if used != c.used {
 		return fmt.Errorf("used = %d, sum of weights %d", c.used, used)
 	}
-	if c.used > c.max {
+	if c.used > c.max && c.lru.back() != c.lru.root.next {
 		return fmt.Errorf("used = %d, above max %d", c.used, c.max)
 	}
 	length := 0

@@ -132,14 +132,16 @@ func TestListingLargerThanBound(t *testing.T) {
 	c.Put("/keep", file("", 1))
 	c.PutDir("/d", []parsers.Entry{file("old", 1)})
 	c.PutDir("/d", []parsers.Entry{file("a", 1), file("b", 1), file("c", 1)}) // 4 slots
-	if _, ok := c.Dir("/d"); ok {
-		t.Errorf("Dir(/d) ok = true for a listing larger than the bound, want false")
+	// The listing is kept (else every Stat in /d would list /d again),
+	// and everything else makes room for it.
+	if _, ok := c.Dir("/d"); !ok {
+		t.Errorf("Dir(/d) ok = false for a listing larger than the bound, want true")
 	}
-	if got, want := lookup(c, "/d/old"), "miss"; got != want {
+	if got, want := lookup(c, "/d/old"), "not exist"; got != want {
 		t.Errorf("Get(/d/old) = %s, want %s (the old listing is superseded)", got, want)
 	}
-	if got, want := lookup(c, "/keep"), "hit keep 1"; got != want {
-		t.Errorf("Get(/keep) = %s, want %s (nothing else is evicted for it)", got, want)
+	if got, want := lookup(c, "/keep"), "miss"; got != want {
+		t.Errorf("Get(/keep) = %s, want %s (evicted to make room)", got, want)
 	}
 	if got, want := c.Stats().Evictions, uint64(1); got != want {
 		t.Errorf("Stats().Evictions = %d, want %d", got, want)
@@ -147,17 +149,18 @@ func TestListingLargerThanBound(t *testing.T) {
 	check(t, c)
 }
 
-// A Put that grows a cached listing past the bound evicts, possibly the
-// listing itself when nothing else is left.
+// A Put that grows a cached listing past the bound evicts the rest; the
+// listing, most recent, stays.
 func TestPutGrowsListingPastBound(t *testing.T) {
 	c := cache.New(cache.Options{MaxEntries: 3})
+	c.Put("/other", file("", 1))
 	c.PutDir("/d", []parsers.Entry{file("a", 1), file("b", 1)})
 	c.Put("/d/c", file("c", 1))
-	if _, ok := c.Dir("/d"); ok {
-		t.Errorf("Dir(/d) ok = true with 1+3 slots over a bound of 3, want false")
+	if list, ok := c.Dir("/d"); !ok || len(list) != 3 {
+		t.Errorf("Dir(/d) = %d entries, %v; want the 3 entries of the grown listing", len(list), ok)
 	}
-	if got, want := c.Len(), 0; got != want {
-		t.Errorf("Len() = %d, want %d", got, want)
+	if got, want := lookup(c, "/other"), "miss"; got != want {
+		t.Errorf("Get(/other) = %s, want %s", got, want)
 	}
 	check(t, c)
 }

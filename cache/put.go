@@ -80,8 +80,9 @@ func (c *Cache) patchListing(pn *node, key string, e parsers.Entry) {
 // is dropped too, and so is an entry for dir that is neither.
 //
 // A listing counts 1+len(entries) against the entry bound. One larger than
-// the bound is not kept (it counts as an eviction); its superseding effects
-// still apply. PutDir does nothing while the cache is disabled.
+// the bound is kept all the same, alone: everything else is evicted for it
+// (else every Stat in that directory would list it again). PutDir does
+// nothing while the cache is disabled.
 func (c *Cache) PutDir(dir string, entries []parsers.Entry) {
 	if !c.enabled.Load() {
 		return
@@ -102,12 +103,6 @@ func (c *Cache) PutDir(dir string, entries []parsers.Entry) {
 	n.list, n.listAt, n.hasList = list, now, true
 	if n.hasEntry && !listable(&n.entry) {
 		n.entry, n.hasEntry = parsers.Entry{}, false
-	}
-	if n.cost() > c.max {
-		n.list, n.hasList = nil, false
-		c.update(n)
-		c.stats.evictions.Add(1)
-		return
 	}
 	c.lru.touch(n)
 	c.update(n)

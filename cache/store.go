@@ -78,9 +78,13 @@ func (c *Cache) dropList(n *node) {
 	c.update(n)
 }
 
-// evict removes least recently used nodes until the bound holds.
+// evict removes least recently used nodes until the bound holds, or
+// only the most recent node is left.
 func (c *Cache) evict() {
-	for c.used > c.max {
+	// The most recent node stays even when it alone passes the bound: a
+	// listing larger than the bound is worth more than all else, or
+	// every Stat in its directory would list it again.
+	for c.used > c.max && c.lru.back() != c.lru.root.next {
 		c.remove(c.lru.back())
 		c.stats.evictions.Add(1)
 	}
