@@ -126,5 +126,8 @@ func pathErr(op, name string, err error) error {
 
 // linkErr builds the *os.LinkError that Rename returns.
 func linkErr(oldname, newname string, err error) error {
+	if err == nil {
+		return nil
+	}
 	return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: err}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"syscall"
 	"time"
 
 	"github.com/ftpfs/ftpfs/parsers"
@@ -206,7 +207,12 @@ func (f *Fs) Rename(oldname, newname string) error {
 		return linkErr(oldname, newname, err)
 	}
 	if from == to {
-		_, err := f.lookup(from)
+		// Like os.Rename: a file onto itself is a no-op, a directory is
+		// an error.
+		e, err := f.lookup(from)
+		if err == nil && e.IsDir() {
+			err = syscall.EEXIST
+		}
 		return linkErr(oldname, newname, err)
 	}
 	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
@@ -215,9 +221,39 @@ func (f *Fs) Rename(oldname, newname string) error {
 	f.changed(from, true)
 	f.changed(to, true)
 	if err != nil {
-		return linkErr(oldname, newname, f.classify(from, asReply("RNFR", err)))
+		return linkErr(oldname, newname, f.classifyRename(from, to, asReply("RNFR/RNTO", err)))
 	}
 	return nil
+}
+
+// classifyRename says which end of a refused rename is missing: the
+// source, or the directory of the destination.
+func (f *Fs) classifyRename(from, to string, err error) error {
+	if !isAmbiguous(err) {
+		return err
+	}
+	if err := f.classify(from, err); errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir) {
+		return err
+	}
+	toDir, _ := splitPath(to)
+	e, lookErr := f.lookup(toDir)
+	switch {
+	case errors.Is(lookErr, fs.ErrNotExist):
+		return withKind(err, fs.ErrNotExist)
+	case lookErr == nil && !e.IsDir() && e.Type != parsers.TypeLink:
+		return withKind(err, errNotDir)
+	}
+	// Both ends exist: rename(2) refuses a directory onto a file and a
+	// file onto a directory.
+	src, srcErr := f.lookup(from)
+	dst, dstErr := f.lookup(to)
+	if srcErr == nil && dstErr == nil && src.IsDir() != dst.IsDir() {
+		if src.IsDir() {
+			return withKind(err, errNotDir)
+		}
+		return withKind(err, errIsDir)
+	}
+	return err
 }
 
 // Chmod changes the mode of the named file with SITE CHMOD. Only the

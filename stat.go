@@ -47,6 +47,14 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	p := f.parserFor(mlsd)
 	f.mlsd.Store(mlsd)
 	entries, parseErr := parsers.ParseListing(raw, p, f.clock())
+	if !mlsd && len(entries) == 1 && !entries[0].IsDir() && dir != f.base && dir != "/" {
+		// LIST of a file lists the file: make sure dir is a directory.
+		if _, name := splitPath(dir); entries[0].Name == name {
+			if err := f.checkIsDir(dir); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if len(entries) == 0 && parseErr == nil {
 		// Some servers (vsftpd) answer LIST of a missing directory with an
 		// empty listing: make sure the directory is there.
@@ -78,10 +86,13 @@ func (f *Fs) checkIsDir(dir string) error {
 		return nil
 	}
 	e, err := f.lookup(dir)
+	if err == nil {
+		e, err = f.follow(dir, e)
+	}
 	if err != nil {
 		return err
 	}
-	if !e.IsDir() && e.Type != parsers.TypeLink {
+	if !e.IsDir() {
 		return errNotDir
 	}
 	return nil
@@ -308,10 +319,12 @@ func (f *Fs) classify(p string, err error) error {
 	}
 	dir, name := splitPath(p)
 	entries, listErr := f.listDirFresh(dir)
-	if listErr != nil {
-		if errors.Is(listErr, fs.ErrNotExist) {
-			return withKind(err, fs.ErrNotExist)
-		}
+	switch {
+	case errors.Is(listErr, fs.ErrNotExist):
+		return withKind(err, fs.ErrNotExist)
+	case errors.Is(listErr, errNotDir): // a path element is a file
+		return withKind(err, errNotDir)
+	case listErr != nil:
 		return err
 	}
 	for _, e := range entries {

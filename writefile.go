@@ -73,10 +73,15 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 	err := <-w.done
 	fsys.pool.put(w.sess, broken(err))
 	fsys.changed(p, false)
-	if err != nil {
-		return fsys.classify(p, err)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if isAmbiguous(err) {
+		if e, lookErr := fsys.lookup(p); lookErr == nil && e.IsDir() {
+			return withKind(err, errIsDir)
+		}
+	}
+	return fsys.classify(p, err)
 }
 
 // info describes a file being written.
