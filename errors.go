@@ -111,6 +111,7 @@ var (
 	errPartialWrite = fmt.Errorf("ftp can only replace a whole file or append to it: %w", errors.ErrUnsupported)
 	errBadName      = fmt.Errorf("name contains NUL, CR or LF: %w", fs.ErrInvalid)
 	errClosedFs     = errors.New("ftpfs: file system is closed")
+	errRemoveBase   = fmt.Errorf("cannot remove the base directory: %w", fs.ErrPermission)
 	errNotDir       = syscall.ENOTDIR
 	errIsDir        = syscall.EISDIR
 	errNotEmpty     = syscall.ENOTEMPTY

@@ -30,6 +30,8 @@ type Fs struct {
 	parser parsers.Parser // for LIST output; MLSD output is always parsed as MLSD
 	shift  atomic.Int64   // time shift in nanoseconds
 	mlsd   atomic.Bool    // the server lists with MLSD
+	// generation counts the changes the Fs made; see changed.
+	generation atomic.Uint64
 
 	ctx    context.Context // ends when the Fs is closed
 	cancel context.CancelFunc

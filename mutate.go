@@ -99,7 +99,7 @@ func (f *Fs) Remove(name string) error {
 // remove deletes the server path p, whose entry is e.
 func (f *Fs) remove(p string, e parsers.Entry) error {
 	if p == f.base || p == "/" {
-		return fmt.Errorf("cannot remove the base directory: %w", fs.ErrPermission)
+		return errRemoveBase
 	}
 	command := "DELE"
 	if e.IsDir() {
@@ -142,6 +142,9 @@ func (f *Fs) RemoveAll(name string) error {
 	p, err := f.resolve(name)
 	if err != nil {
 		return pathErr("removeall", name, err)
+	}
+	if p == f.base || p == "/" {
+		return pathErr("removeall", name, errRemoveBase)
 	}
 	e, err := f.lookup(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -240,7 +243,7 @@ func (f *Fs) classifyRename(from, to string, err error) error {
 	switch {
 	case errors.Is(lookErr, fs.ErrNotExist):
 		return withKind(err, fs.ErrNotExist)
-	case lookErr == nil && !e.IsDir() && e.Type != parsers.TypeLink:
+	case errors.Is(lookErr, errNotDir), lookErr == nil && !e.IsDir() && e.Type != parsers.TypeLink:
 		return withKind(err, errNotDir)
 	}
 	// Both ends exist: rename(2) refuses a directory onto a file and a

@@ -60,6 +60,27 @@ func (p *pool) get(ctx context.Context, mode listMode) (*session, error) {
 	return s, nil
 }
 
+// reserve takes a slot for a connection that is not a pooled session
+// (the SITE connection), closing an idle session if the slots are all
+// spoken for. release gives the slot back.
+func (p *pool) reserve(ctx context.Context) (release func(), err error) {
+	select {
+	case p.tokens <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	p.mu.Lock()
+	var stale *session
+	if len(p.idle)+len(p.tokens) > cap(p.tokens) {
+		stale, p.idle = p.idle[0], p.idle[1:]
+	}
+	p.mu.Unlock()
+	if stale != nil {
+		stale.close()
+	}
+	return func() { <-p.tokens }, nil
+}
+
 // takeIdle removes an idle session of the mode from the pool, or, when
 // the pool holds only sessions of other modes and no token is left for a
 // new one, an idle session to close.

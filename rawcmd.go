@@ -16,7 +16,11 @@ import (
 // *ReplyError when the server refuses.
 func (f *Fs) site(command string) error {
 	return f.withSlot(func(ctx context.Context) error {
-		conn, err := f.dialRaw(ctx)
+		var conn *textproto.Conn
+		err := retryBusy(ctx, func() (err error) {
+			conn, err = f.dialRaw(ctx)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -36,12 +40,11 @@ func (f *Fs) site(command string) error {
 func (f *Fs) withSlot(op func(ctx context.Context) error) error {
 	ctx, cancel := context.WithTimeout(f.ctx, f.cfg.dialTimeout+f.cfg.timeout)
 	defer cancel()
-	select {
-	case f.pool.tokens <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	release, err := f.pool.reserve(ctx)
+	if err != nil {
+		return err
 	}
-	defer func() { <-f.pool.tokens }()
+	defer release()
 	return op(ctx)
 }
 

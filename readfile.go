@@ -217,6 +217,11 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	f.mu.Lock()
 	closed, r := f.closed, f.read
+	if r != nil && r.stream != nil {
+		// Give back the connection Read holds, which ReadAt may need (the
+		// next Read starts again at its offset).
+		r.stop(f.fs, true)
+	}
 	f.mu.Unlock()
 	switch {
 	case closed:

@@ -75,7 +75,12 @@ func dialSession(ctx context.Context, cfg *config, t *target, mode listMode) (*s
 	opts = append(opts, ftp.DialWithDebugOutput(s.tap))
 	stop := context.AfterFunc(ctx, s.abort)
 	defer stop()
-	conn, err := ftp.Dial(t.address, opts...)
+	var conn *ftp.ServerConn
+	err := retryBusy(ctx, func() (err error) {
+		controlDialed = false
+		conn, err = ftp.Dial(t.address, opts...)
+		return err
+	})
 	if err != nil {
 		return nil, dialError(ctx, err)
 	}
@@ -338,6 +343,27 @@ func broken(err error) bool {
 		return tp.Code == 421
 	}
 	return true
+}
+
+// retryBusy dials again, a few times over about a second, while the
+// server greets with 421 ("too many connections"): a server that counts
+// connections per client may not yet have counted off one just closed.
+func retryBusy(ctx context.Context, dial func() error) error {
+	wait := 10 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := dial()
+		if replyCode(err) != 421 || attempt == 6 {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		}
+		wait *= 2
+	}
 }
 
 func dialError(ctx context.Context, err error) error {

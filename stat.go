@@ -31,6 +31,7 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	}
 	var raw []byte
 	var mlsd bool
+	generation := f.generation.Load()
 	err := f.withSession(listDefault, true, func(ctx context.Context, s *session) (err error) {
 		raw, mlsd, err = s.list(ctx, dir)
 		return err
@@ -68,7 +69,11 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 		}
 		f.cfg.logger.Warn("ftpfs: skipped listing lines", "dir", dir, "error", parseErr)
 	}
-	f.cache.PutDir(dir, entries)
+	if f.generation.Load() == generation {
+		// Only a listing that no change of ours may have overtaken is
+		// cached.
+		f.cache.PutDir(dir, entries)
+	}
 	return entries, nil
 }
 
@@ -211,7 +216,10 @@ func (f *Fs) linkTarget(p string, e parsers.Entry) (string, error) {
 // link's target) is missing, and an error for a link loop.
 func (f *Fs) Stat(name string) (fs.FileInfo, error) {
 	info, err := f.stat(name, true)
-	return info, pathErr("stat", name, err)
+	if err != nil {
+		return nil, pathErr("stat", name, err)
+	}
+	return info, nil
 }
 
 // LstatIfPossible returns information about the named file without
@@ -219,7 +227,10 @@ func (f *Fs) Stat(name string) (fs.FileInfo, error) {
 // Errors are as for Stat.
 func (f *Fs) LstatIfPossible(name string) (fs.FileInfo, bool, error) {
 	info, err := f.stat(name, false)
-	return info, true, pathErr("lstat", name, err)
+	if err != nil {
+		return nil, true, pathErr("lstat", name, err)
+	}
+	return info, true, nil
 }
 
 func (f *Fs) stat(name string, followLinks bool) (*FileInfo, error) {
@@ -350,8 +361,11 @@ func (f *Fs) classifyList(dir string, err error) error {
 
 // changed forgets what the cache knows of p (and with tree, of all below
 // it) after the Fs changed it: p's entry, p's parent's listing, and the
-// parent's own entry, whose modification time the change moved.
+// parent's own entry, whose modification time the change moved. It also
+// counts the change, so that a listing fetched while it happened is not
+// cached.
 func (f *Fs) changed(p string, tree bool) {
+	f.generation.Add(1)
 	if tree {
 		f.cache.InvalidateTree(p)
 	} else {
