@@ -17,9 +17,10 @@ type readState struct {
 	info   *FileInfo
 	offset int64 // where the next Read starts
 
-	stream *ftp.Response // the transfer in progress, if any
-	sess   *session      // the connection it holds
-	pos    int64         // the offset of the stream's next byte
+	stream  *ftp.Response // the transfer in progress, if any
+	sess    *session      // the connection it holds
+	pos     int64         // the offset of the stream's next byte
+	resumes int           // resumptions since bytes last arrived
 }
 
 func newReadFile(fsys *Fs, name, p string, info *FileInfo) *File {
@@ -29,7 +30,9 @@ func newReadFile(fsys *Fs, name, p string, info *FileInfo) *File {
 // Read reads from the file at its offset. It returns io.EOF only after
 // the server confirmed the whole transfer (226) and, where the listing
 // gave the size, all of it arrived; a transfer that ends short is an error
-// wrapping io.ErrUnexpectedEOF.
+// wrapping io.ErrUnexpectedEOF. A transfer broken by the network (or by a
+// transient 4xx from the server) is resumed with REST at the last byte
+// delivered, up to maxResumes times in a row.
 func (f *File) Read(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -41,38 +44,84 @@ func (f *File) Read(p []byte) (int, error) {
 	case len(p) == 0:
 		return 0, nil
 	}
-	r := f.read
+	for {
+		n, retry, err := f.read.readOnce(f.fs, f.path, p)
+		switch {
+		case err == io.EOF:
+			return n, io.EOF
+		case !retry:
+			return n, f.err("read", err)
+		}
+		f.fs.cfg.logger.Info("ftpfs: transfer broken; resuming", "path", f.path, "offset", f.read.offset, "error", err)
+	}
+}
+
+// maxResumes bounds how many times in a row a broken transfer is resumed
+// (REST at the last byte delivered) before Read reports the error.
+const maxResumes = 3
+
+// readOnce reads from the transfer at r.offset, starting one if needed.
+// It reports retry when the transfer broke before delivering anything and
+// may be resumed.
+func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool, err error) {
 	if r.stream != nil && r.pos != r.offset {
-		r.stop(f.fs, true)
+		r.stop(fsys, true)
 	}
 	if r.stream == nil {
 		if r.pastEnd(r.offset) {
-			return 0, io.EOF
+			return 0, false, io.EOF
 		}
-		if err := r.start(f.fs, f.path); err != nil {
-			return 0, f.err("read", err)
+		if err := r.start(fsys, p); err != nil {
+			return 0, false, err
 		}
 	}
-	if t := f.fs.cfg.timeout; t > 0 {
+	if t := fsys.cfg.timeout; t > 0 {
 		_ = r.stream.SetDeadline(time.Now().Add(t)) // a failure shows up in Read
 	}
-	n, err := r.stream.Read(p)
+	n, err = r.stream.Read(buf)
 	r.pos += int64(n)
 	r.offset = r.pos
+	if n > 0 {
+		r.resumes = 0
+	}
 	switch {
 	case err == io.EOF:
-		if err := r.stop(f.fs, false); err != nil {
-			return n, f.err("read", err)
+		if err := r.stop(fsys, false); err != nil {
+			// A transfer the network or the server cut (426, 451): resume
+			// it where it stopped, if the listing says more is to come.
+			if resumable(err) && r.pos < r.info.Size() && r.resumes < maxResumes && n == 0 {
+				r.resumes++
+				return 0, true, err
+			}
+			if resumable(err) && n > 0 {
+				return n, false, nil // the next Read resumes
+			}
+			return n, false, err
 		}
 		if r.pos < r.info.Size() {
-			return n, f.err("read", fmt.Errorf("transfer ended at byte %d of %d: %w", r.pos, r.info.Size(), io.ErrUnexpectedEOF))
+			return n, false, fmt.Errorf("transfer ended at byte %d of %d: %w", r.pos, r.info.Size(), io.ErrUnexpectedEOF)
 		}
-		return n, io.EOF
+		return n, false, io.EOF
 	case err != nil:
-		r.fail(f.fs)
-		return n, f.err("read", err)
+		r.fail(fsys)
+		switch {
+		case n > 0:
+			return n, false, nil // the next Read resumes
+		case r.resumes < maxResumes && fsys.ctx.Err() == nil:
+			r.resumes++
+			return 0, true, err
+		}
+		return n, false, err
 	}
-	return n, nil
+	return n, false, nil
+}
+
+// resumable reports whether a transfer that ended with err may be
+// resumed: the connection broke, or the server reported a transient
+// failure of the transfer (4xx).
+func resumable(err error) bool {
+	code := replyCode(err)
+	return code == 0 || code >= 400 && code < 500
 }
 
 // pastEnd reports whether a read at off can be answered with io.EOF
