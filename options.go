@@ -32,6 +32,7 @@ type config struct {
 	disableEPSV  bool
 	dialer       func(ctx context.Context, network, address string) (net.Conn, error)
 	skipBadLines bool
+	atomicWrites bool
 	now          func() time.Time
 }
 
@@ -208,6 +209,20 @@ func WithDialer(dial func(ctx context.Context, network, address string) (net.Con
 func WithSkipBadLines() Option {
 	return func(c *config) error {
 		c.skipBadLines = true
+		return nil
+	}
+}
+
+// WithAtomicWrites makes every file written from its start (not an
+// append) upload to a hidden temporary name beside the target and take
+// the target's name (RNFR/RNTO) only when the server has confirmed the
+// whole upload; a failed upload is deleted. No partial file ever carries
+// the target's name, at the cost of two commands per file. It is off by
+// default: most uses write new files, and package sync makes its own
+// temporary names.
+func WithAtomicWrites() Option {
+	return func(c *config) error {
+		c.atomicWrites = true
 		return nil
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpfs/ftpfs"
 	"github.com/spf13/afero"
 )
 
@@ -191,5 +192,62 @@ func TestWriteAppendAndEmpty(t *testing.T) {
 	data, err := afero.ReadFile(fsys, "empty")
 	if err != nil || len(data) != 0 {
 		t.Errorf("ReadFile(empty) = %q, %v", data, err)
+	}
+}
+
+// fullDiskFs fails writes past 1,000 bytes to files whose names contain
+// "full", as a full disk would.
+type fullDiskFs struct{ afero.Fs }
+
+type fullDiskFile struct {
+	afero.File
+	written int
+}
+
+func (d fullDiskFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	f, err := d.Fs.OpenFile(name, flag, perm)
+	if err != nil || !strings.Contains(path.Base(name), "full") {
+		return f, err
+	}
+	return &fullDiskFile{File: f}, nil
+}
+
+func (d fullDiskFs) Create(name string) (afero.File, error) {
+	return d.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+func (f *fullDiskFile) Write(p []byte) (int, error) {
+	if f.written+len(p) > 1000 {
+		return 0, errors.New("no space left on device")
+	}
+	f.written += len(p)
+	return f.File.Write(p)
+}
+
+func TestAtomicWrites(t *testing.T) {
+	backing := afero.NewMemMapFs()
+	writeFiles(t, backing, map[string]string{"full.bin": "old content", "ok.bin": "old"})
+	fsys, _ := serve(t, fullDiskFs{backing}, nil, ftpfs.WithAtomicWrites())
+
+	big := bytes.Repeat([]byte("x"), 100<<10)
+	if err := afero.WriteFile(fsys, "full.bin", big, 0o644); err == nil {
+		t.Fatal("an upload to a full disk succeeded")
+	}
+	if got, err := afero.ReadFile(backing, "/full.bin"); err != nil || string(got) != "old content" {
+		t.Errorf("target after a failed atomic upload = %q, %v; want the old content", got, err)
+	}
+	if err := afero.WriteFile(fsys, "ok.bin", []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := afero.ReadFile(backing, "/ok.bin"); err != nil || string(got) != "new" {
+		t.Errorf("target after an atomic upload = %q, %v; want the new content", got, err)
+	}
+	names, err := afero.ReadDir(backing, "/")
+	if err != nil || len(names) != 2 {
+		var list []string
+		for _, n := range names {
+			list = append(list, n.Name())
+		}
+		t.Errorf("server directory = %q, %v; want only the two targets (no temporary files left)", list, err)
 	}
 }

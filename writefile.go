@@ -1,8 +1,12 @@
 package ftpfs
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
+	"path"
 	"time"
 
 	"github.com/ftpfs/ftpfs/parsers"
@@ -17,6 +21,7 @@ type writeState struct {
 	written   int64
 	appending bool
 	opened    time.Time
+	upload    string // the server path the upload goes to: the target, or a temporary name
 }
 
 // newWriteFile starts the upload on a pooled connection. The server's
@@ -28,7 +33,10 @@ func newWriteFile(fsys *Fs, name, p string, appending bool) (*File, error) {
 		return nil, err
 	}
 	pr, pw := io.Pipe()
-	w := &writeState{pipe: pw, done: make(chan error, 1), sess: s, appending: appending, opened: time.Now()}
+	w := &writeState{pipe: pw, done: make(chan error, 1), sess: s, appending: appending, opened: time.Now(), upload: p}
+	if fsys.cfg.atomicWrites && !appending {
+		w.upload = tempName(p)
+	}
 	fsys.changed(p, false)
 	go func() {
 		command := "STOR"
@@ -37,7 +45,7 @@ func newWriteFile(fsys *Fs, name, p string, appending bool) (*File, error) {
 				command = "APPE"
 				return s.conn.Append(p, pr)
 			}
-			return s.conn.Stor(p, pr)
+			return s.conn.Stor(w.upload, pr)
 		})
 		err = asReply(command, err)
 		if err == nil {
@@ -72,6 +80,9 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 	_ = w.pipe.Close() // closing a pipe writer cannot fail
 	err := <-w.done
 	fsys.pool.put(w.sess, broken(err))
+	if w.upload != p {
+		err = w.moveInto(fsys, p, err)
+	}
 	fsys.changed(p, false)
 	if err == nil {
 		return nil
@@ -82,6 +93,33 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 		}
 	}
 	return fsys.classify(p, err)
+}
+
+// tempName is the name an atomic write uploads to: hidden, beside the
+// target, and unlikely to meet another's.
+func tempName(p string) string {
+	dir, name := splitPath(p)
+	return path.Join(dir, fmt.Sprintf(".%s.ftpfs-%d.tmp", name, rand.Uint64()))
+}
+
+// moveInto ends an atomic write: the finished upload takes the target's
+// name (RNFR/RNTO), a failed one is deleted, so no partial file ever
+// carries the target's name.
+func (w *writeState) moveInto(fsys *Fs, p string, uploadErr error) error {
+	err := uploadErr
+	if err == nil {
+		err = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
+			return s.run(ctx, func() error { return s.conn.Rename(w.upload, p) })
+		})
+		err = asReply("RNFR/RNTO", err)
+	}
+	if err != nil {
+		_ = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
+			return s.run(ctx, func() error { return s.conn.Delete(w.upload) })
+		}) // best effort: the upload's own error is what matters
+	}
+	fsys.changed(w.upload, false)
+	return err
 }
 
 // info describes a file being written.
