@@ -72,7 +72,13 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 			return 0, false, io.EOF
 		}
 		if err := r.start(fsys, p); err != nil {
-			return 0, false, err
+			// A connection that broke while idle in the pool: try a new
+			// one.
+			retry := broken(err) && r.resumes < maxResumes && fsys.ctx.Err() == nil
+			if retry {
+				r.resumes++
+			}
+			return 0, retry, err
 		}
 	}
 	if t := fsys.cfg.timeout; t > 0 {
@@ -99,6 +105,17 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 			return n, false, err
 		}
 		if r.pos < r.info.Size() {
+			// Short of the listed size though the server says done: a
+			// cut connection (some servers report those as 226), or a
+			// file that shrank. Try the rest; a file that shrank gives
+			// nothing more, and the error stands.
+			if n > 0 {
+				return n, false, nil
+			}
+			if r.resumes < maxResumes {
+				r.resumes++
+				return 0, true, io.ErrUnexpectedEOF
+			}
 			return n, false, fmt.Errorf("transfer ended at byte %d of %d: %w", r.pos, r.info.Size(), io.ErrUnexpectedEOF)
 		}
 		return n, false, io.EOF

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/textproto"
@@ -37,6 +38,8 @@ type session struct {
 
 	mu       sync.Mutex    // guards capture: the dial function runs inside the client library
 	capture  *bytes.Buffer // set while a listing runs: its data connection is copied here
+	// captureErr is the listing's data connection's own failure, if any.
+	captureErr error
 	lastUsed time.Time
 }
 
@@ -163,7 +166,7 @@ func (s *session) dialData(cfg *config, t *target, network, address string) (net
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.capture != nil {
-		return &captureConn{Conn: conn, buf: s.capture}, nil
+		return &captureConn{Conn: conn, buf: s.capture, failed: &s.captureErr}, nil
 	}
 	return conn, nil
 }
@@ -205,14 +208,20 @@ func (c *tlsDataConn) Close() error {
 
 // captureConn copies what it reads into buf: it gives us the raw bytes of
 // a listing, which the client library parses (and drops lines of) itself.
+// It also keeps the first error of the connection itself (a reset, a
+// timeout), which the server's reply may not show.
 type captureConn struct {
 	net.Conn
-	buf *bytes.Buffer
+	buf    *bytes.Buffer
+	failed *error
 }
 
 func (c *captureConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.buf.Write(p[:n])
+	if err != nil && err != io.EOF && *c.failed == nil {
+		*c.failed = err
+	}
 	return n, err
 }
 
@@ -220,7 +229,7 @@ func (c *captureConn) Read(p []byte) (int, error) {
 func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	var buf bytes.Buffer
 	s.mu.Lock()
-	s.capture = &buf
+	s.capture, s.captureErr = &buf, nil
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -239,6 +248,14 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	command := "LIST"
 	if s.mlsd {
 		command = "MLSD"
+	}
+	s.mu.Lock()
+	dataErr := s.captureErr
+	s.mu.Unlock()
+	if dataErr != nil {
+		// The data connection broke: whatever the server replied, the
+		// listing is incomplete. As a connection error it is retried.
+		return nil, s.mlsd, fmt.Errorf("listing's data connection: %w", dataErr)
 	}
 	if err == nil {
 		if reply := s.tap.takeLast226(); strings.Contains(strings.ToLower(reply), "truncated") {
