@@ -36,11 +36,11 @@ type session struct {
 	timeout time.Duration
 	tap     *protocolTap // what the control channel says
 
-	mu       sync.Mutex    // guards capture: the dial function runs inside the client library
-	capture  *bytes.Buffer // set while a listing runs: its data connection is copied here
+	mu      sync.Mutex    // guards capture: the dial function runs inside the client library
+	capture *bytes.Buffer // set while a listing runs: its data connection is copied here
 	// captureErr is the listing's data connection's own failure, if any.
 	captureErr error
-	lastUsed time.Time
+	lastUsed   time.Time
 }
 
 // dialSession connects, logs in and prepares a session. dial makes plain
