@@ -2,6 +2,7 @@ package ftpfs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -102,16 +103,27 @@ func tempName(p string) string {
 	return path.Join(dir, fmt.Sprintf(".%s.ftpfs-%d.tmp", name, rand.Uint64()))
 }
 
-// moveInto ends an atomic write: the finished upload takes the target's
-// name (RNFR/RNTO), a failed one is deleted, so no partial file ever
-// carries the target's name.
+// moveInto ends an atomic write: the finished upload, once SIZE confirms
+// every byte arrived (where the server has SIZE), takes the target's name
+// (RNFR/RNTO); a failed one is deleted, so no partial file ever carries
+// the target's name.
 func (w *writeState) moveInto(fsys *Fs, p string, uploadErr error) error {
 	err := uploadErr
 	if err == nil {
 		err = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-			return s.run(ctx, func() error { return s.conn.Rename(w.upload, p) })
+			return s.run(ctx, func() error {
+				// A data connection cut cleanly looks like a complete,
+				// shorter upload to the server: check the size first.
+				size, err := s.conn.FileSize(w.upload)
+				switch {
+				case err == nil && size != w.written:
+					return fmt.Errorf("the server has %d of the %d bytes sent: %w", size, w.written, io.ErrUnexpectedEOF)
+				case err != nil && !errors.Is(asReply("SIZE", err), errors.ErrUnsupported):
+					return asReply("SIZE", err)
+				}
+				return asReply("RNFR/RNTO", s.conn.Rename(w.upload, p))
+			})
 		})
-		err = asReply("RNFR/RNTO", err)
 	}
 	if err != nil {
 		_ = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
