@@ -110,7 +110,7 @@ var (
 	errReadWrite    = fmt.Errorf("ftp cannot open a file for reading and writing at once: %w", errors.ErrUnsupported)
 	errPartialWrite = fmt.Errorf("ftp can only replace a whole file or append to it: %w", errors.ErrUnsupported)
 	errBadName      = fmt.Errorf("name contains NUL, CR or LF: %w", fs.ErrInvalid)
-	errClosedFs     = errors.New("ftpfs: file system is closed")
+	errClosedFs     = fmt.Errorf("ftpfs: file system is closed: %w", fs.ErrClosed)
 	errRemoveBase   = fmt.Errorf("cannot remove the base directory: %w", fs.ErrPermission)
 	errNotDir       = syscall.ENOTDIR
 	errIsDir        = syscall.EISDIR

@@ -1,6 +1,7 @@
 package ftpfs_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -152,5 +153,32 @@ func TestChmodAndChtimes(t *testing.T) {
 	got, err := fsys.Stat("file.txt")
 	if err != nil || !got.ModTime().Equal(when) {
 		t.Errorf("ModTime after Chtimes = %v, %v; want %v", got.ModTime(), err, when)
+	}
+}
+
+func TestInvalidateAndClosed(t *testing.T) {
+	backing := afero.NewMemMapFs()
+	writeFiles(t, backing, map[string]string{"pub/a.txt": "a"})
+	srv := ftpfstest.NewServer(backing)
+	t.Cleanup(srv.Close)
+	fsys, err := ftpfs.Dial(context.Background(), srv.URL()+"pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.Stat("a.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := backing.Remove("/pub/a.txt"); err != nil { // behind the Fs's back
+		t.Fatal(err)
+	}
+	if err := fsys.Invalidate("a.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.Stat("a.txt"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Stat after Invalidate of a file removed on the server = %v, want fs.ErrNotExist", err)
+	}
+	fsys.Close()
+	if _, err := fsys.Stat("b.txt"); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Stat after Close = %v, want fs.ErrClosed", err)
 	}
 }

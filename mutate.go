@@ -304,5 +304,11 @@ func (f *Fs) Chtimes(name string, _ time.Time, mtime time.Time) error {
 		return s.run(ctx, func() error { return s.conn.SetTime(p, mtime) })
 	})
 	f.cache.Invalidate(p)
-	return pathErr("chtimes", name, f.classify(p, asReply("MFMT", err)))
+	err = f.classify(p, asReply("MFMT", err))
+	if isAmbiguous(err) && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errNotDir) {
+		// Without MFMT the time goes by "MDTM time path", which servers
+		// other than vsftpd read as a query for a file of that name.
+		err = fmt.Errorf("the server refused to set the time: %w", errors.Join(errors.ErrUnsupported, err))
+	}
+	return pathErr("chtimes", name, err)
 }

@@ -204,8 +204,9 @@ func WithDialer(dial func(ctx context.Context, network, address string) (net.Con
 }
 
 // WithSkipBadLines makes ReadDir and Stat skip listing lines that no
-// parser understands, logging each at warn level, instead of returning
-// what could be parsed together with an error naming the line.
+// parser understands, logging them at warn level (one record per listing,
+// naming every skipped line), instead of returning what could be parsed
+// together with an error naming the lines.
 func WithSkipBadLines() Option {
 	return func(c *config) error {
 		c.skipBadLines = true
@@ -224,6 +225,19 @@ func WithSkipBadLines() Option {
 func WithAtomicWrites() Option {
 	return func(c *config) error {
 		c.atomicWrites = true
+		return nil
+	}
+}
+
+// WithClock sets the clock the Fs reads the time from, for the year of
+// listing times that show none. The default is time.Now; tests use it to
+// be deterministic.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("ftpfs: WithClock: nil clock")
+		}
+		c.now = now
 		return nil
 	}
 }

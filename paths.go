@@ -14,6 +14,9 @@ func (f *Fs) resolve(name string) (string, error) {
 	if strings.ContainsAny(name, "\x00\r\n") {
 		return "", errBadName
 	}
+	if f.ctx != nil && f.ctx.Err() != nil {
+		return "", errClosedFs
+	}
 	return path.Join(f.base, path.Clean("/"+name)), nil
 }
 

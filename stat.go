@@ -293,20 +293,10 @@ func (f *Fs) readDir(name string) ([]*FileInfo, error) {
 	return f.readDirAt(p)
 }
 
-// readDirAt is readDir for the server path p.
+// readDirAt is readDir for the server path p. The listing itself tells a
+// file or a missing name from a directory (see listDir), so it costs no
+// look at the parent.
 func (f *Fs) readDirAt(p string) ([]*FileInfo, error) {
-	if p != f.base && p != "/" {
-		e, err := f.lookup(p)
-		if err == nil {
-			e, err = f.follow(p, e)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !e.IsDir() {
-			return nil, errNotDir
-		}
-	}
 	entries, err := f.listDir(p)
 	infos := make([]*FileInfo, 0, len(entries))
 	for _, e := range entries {
