@@ -67,8 +67,16 @@ func asReply(command string, err error) error {
 	if err == nil || !errors.As(err, &tp) {
 		return err
 	}
-	return &ReplyError{Code: tp.Code, Message: tp.Msg, Command: command}
+	msg := tp.Msg
+	if len(msg) > maxReplyText {
+		msg = msg[:maxReplyText] + "…"
+	}
+	return &ReplyError{Code: tp.Code, Message: msg, Command: command}
 }
+
+// maxReplyText bounds the server's text kept in a ReplyError: a hostile
+// server may send megabytes.
+const maxReplyText = 1024
 
 // replyCode returns the FTP reply code in err, or 0.
 func replyCode(err error) int {

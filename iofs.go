@@ -2,6 +2,8 @@ package ftpfs
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -111,9 +113,18 @@ func (v ioFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	infos, err := v.fsys.readDir(full)
-	out := make([]fs.DirEntry, len(infos))
-	for i, fi := range infos {
-		out[i] = dirEntry{fi}
+	out := make([]fs.DirEntry, 0, len(infos))
+	var invalid []string
+	for _, fi := range infos {
+		if !fs.ValidPath(fi.Name()) {
+			// Not UTF-8: io/fs cannot name it (the afero view can).
+			invalid = append(invalid, fi.Name())
+			continue
+		}
+		out = append(out, dirEntry{fi})
+	}
+	if len(invalid) > 0 {
+		err = errors.Join(err, fmt.Errorf("%w: names io/fs cannot carry (not UTF-8): %q", fs.ErrInvalid, invalid))
 	}
 	if err != nil {
 		return out, &fs.PathError{Op: "readdir", Path: name, Err: err}

@@ -217,9 +217,9 @@ func WithSkipBadLines() Option {
 // WithAtomicWrites makes every file written from its start (not an
 // append) upload to a hidden temporary name beside the target and take
 // the target's name (RNFR/RNTO) only when the server has confirmed the
-// whole upload and its size (SIZE, where the server has it) is the number
-// of bytes written; a failed upload is deleted. No partial file ever
-// carries the target's name, at the cost of three commands per file. It is off by
+// whole upload (its 226, and SIZE, as for every upload); a failed upload
+// is deleted. No partial file ever carries the target's name, at the cost
+// of two more commands per file. It is off by
 // default: most uses write new files, and package sync makes its own
 // temporary names.
 func WithAtomicWrites() Option {

@@ -47,9 +47,10 @@ func (f *File) Read(p []byte) (int, error) {
 	for {
 		n, retry, err := f.read.readOnce(f.fs, f.path, p)
 		switch {
+		case retry:
 		case err == io.EOF:
 			return n, io.EOF
-		case !retry:
+		default:
 			return n, f.err("read", err)
 		}
 		f.fs.cfg.logger.Info("ftpfs: transfer broken; resuming", "path", f.path, "offset", f.read.offset, "error", err)
@@ -92,33 +93,23 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 	}
 	switch {
 	case err == io.EOF:
-		if err := r.stop(fsys, false); err != nil {
-			// A transfer the network or the server cut (426, 451): resume
-			// it where it stopped, if the listing says more is to come.
-			if resumable(err) && r.pos < r.info.Size() && r.resumes < maxResumes && n == 0 {
-				r.resumes++
-				return 0, true, err
-			}
-			if resumable(err) && n > 0 {
-				return n, false, nil // the next Read resumes
-			}
-			return n, false, err
+		stopErr := r.stop(fsys, false)
+		short := r.pos < r.info.Size()
+		switch {
+		case stopErr == nil && !short:
+			return n, false, io.EOF
+		case !short:
+			return n, false, stopErr // every byte came, but the server says the transfer failed
+		case n > 0:
+			return n, false, nil // the next Read resumes
+		case r.resumes < maxResumes && fsys.ctx.Err() == nil:
+			// Short of the listed size: a cut connection (some servers
+			// report those as 226, others as 426, 451 or 550), or a file
+			// that shrank, which gives nothing more, and the error stands.
+			r.resumes++
+			return 0, true, io.ErrUnexpectedEOF
 		}
-		if r.pos < r.info.Size() {
-			// Short of the listed size though the server says done: a
-			// cut connection (some servers report those as 226), or a
-			// file that shrank. Try the rest; a file that shrank gives
-			// nothing more, and the error stands.
-			if n > 0 {
-				return n, false, nil
-			}
-			if r.resumes < maxResumes {
-				r.resumes++
-				return 0, true, io.ErrUnexpectedEOF
-			}
-			return n, false, fmt.Errorf("transfer ended at byte %d of %d: %w", r.pos, r.info.Size(), io.ErrUnexpectedEOF)
-		}
-		return n, false, io.EOF
+		return n, false, errors.Join(fmt.Errorf("transfer ended at byte %d of %d: %w", r.pos, r.info.Size(), io.ErrUnexpectedEOF), stopErr)
 	case err != nil:
 		r.fail(fsys)
 		switch {
@@ -133,12 +124,14 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 	return n, false, nil
 }
 
-// resumable reports whether a transfer that ended with err may be
-// resumed: the connection broke, or the server reported a transient
-// failure of the transfer (4xx).
-func resumable(err error) bool {
-	code := replyCode(err)
-	return code == 0 || code >= 400 && code < 500
+// noBareEOF turns the io.EOF the client library returns when the control
+// connection closes mid-command into io.ErrUnexpectedEOF, so that it is
+// never taken for the end of a file.
+func noBareEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("connection closed: %w", io.ErrUnexpectedEOF)
+	}
+	return err
 }
 
 // pastEnd reports whether a read at off can be answered with io.EOF
@@ -162,6 +155,7 @@ func (r *readState) start(fsys *Fs, p string) error {
 		return err
 	})
 	if err != nil {
+		err = noBareEOF(err)
 		fsys.pool.put(s, broken(err))
 		return fsys.classify(p, asReply("RETR", err))
 	}
@@ -301,19 +295,25 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	case r.pastEnd(off):
 		return 0, io.EOF
 	}
-	var n int
-	var err error
-	for attempt := 0; attempt < 2; attempt++ {
-		var retry bool
-		n, retry, err = f.readAt(p, off)
-		if !retry {
-			break
+	total := 0
+	for attempt := 0; ; attempt++ {
+		n, retry, err := f.readAt(p[total:], off+int64(total))
+		total += n
+		end := off + int64(total)
+		switch {
+		case err == nil:
+			return total, nil
+		case err == io.EOF && end >= r.info.Size():
+			return total, io.EOF
+		case attempt < maxResumes && (retry || n > 0 || err == io.EOF):
+			// A broken connection, or a transfer short of the listed
+			// size: try the rest.
+			continue
+		case err == io.EOF:
+			err = fmt.Errorf("transfer ended at byte %d of %d: %w", end, r.info.Size(), io.ErrUnexpectedEOF)
 		}
+		return total, f.err("read", f.fs.classify(f.path, err))
 	}
-	if err == io.EOF {
-		return n, io.EOF
-	}
-	return n, f.err("read", f.fs.classify(f.path, err))
 }
 
 // readAt is one attempt of ReadAt, on a pooled connection. It reports
@@ -331,6 +331,7 @@ func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
 		return err
 	})
 	if err != nil {
+		err = noBareEOF(err)
 		fsys.pool.put(s, broken(err))
 		return 0, broken(err), asReply("RETR", err)
 	}
@@ -349,5 +350,5 @@ func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
 		return n, false, io.EOF
 	}
 	fsys.pool.put(s, true)
-	return n, false, err
+	return n, true, err
 }

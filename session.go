@@ -252,6 +252,11 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	s.mu.Lock()
 	dataErr := s.captureErr
 	s.mu.Unlock()
+	if dataErr == nil && err == nil && buf.Len() > 0 && !bytes.HasSuffix(buf.Bytes(), []byte("\n")) {
+		// Every listing line ends with a line break: the data connection
+		// was cut in the middle of one.
+		dataErr = fmt.Errorf("ends in the middle of a line: %w", io.ErrUnexpectedEOF)
+	}
 	if dataErr != nil {
 		// The data connection broke: whatever the server replied, the
 		// listing is incomplete. As a connection error it is retried.

@@ -2,7 +2,6 @@ package ftpfs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -80,6 +79,9 @@ func (f *File) Write(p []byte) (int, error) {
 func (w *writeState) finish(fsys *Fs, p string) error {
 	_ = w.pipe.Close() // closing a pipe writer cannot fail
 	err := <-w.done
+	if err == nil && !w.appending {
+		err = w.checkSize(fsys)
+	}
 	fsys.pool.put(w.sess, broken(err))
 	if w.upload != p {
 		err = w.moveInto(fsys, p, err)
@@ -103,27 +105,35 @@ func tempName(p string) string {
 	return path.Join(dir, fmt.Sprintf(".%s.ftpfs-%d.tmp", name, rand.Uint64()))
 }
 
-// moveInto ends an atomic write: the finished upload, once SIZE confirms
-// every byte arrived (where the server has SIZE), takes the target's name
-// (RNFR/RNTO); a failed one is deleted, so no partial file ever carries
-// the target's name.
+// checkSize asks the server (SIZE) how many bytes it stored: FTP marks
+// the end of an upload by closing the data connection, so a connection
+// cut cleanly in the middle looks like a complete, shorter file to the
+// server. A server without SIZE, or one that will not tell, is trusted.
+func (w *writeState) checkSize(fsys *Fs) error {
+	var size int64
+	err := w.sess.run(fsys.ctx, func() (err error) {
+		size, err = w.sess.conn.FileSize(w.upload)
+		return err
+	})
+	switch {
+	case err != nil && broken(err):
+		return err
+	case err == nil && size != w.written:
+		return fmt.Errorf("the server stored %d of the %d bytes sent: %w", size, w.written, io.ErrUnexpectedEOF)
+	}
+	return nil
+}
+
+// moveInto ends an atomic write: the finished upload takes the target's
+// name (RNFR/RNTO); a failed one is deleted, so no partial file ever
+// carries the target's name.
 func (w *writeState) moveInto(fsys *Fs, p string, uploadErr error) error {
 	err := uploadErr
 	if err == nil {
 		err = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-			return s.run(ctx, func() error {
-				// A data connection cut cleanly looks like a complete,
-				// shorter upload to the server: check the size first.
-				size, err := s.conn.FileSize(w.upload)
-				switch {
-				case err == nil && size != w.written:
-					return fmt.Errorf("the server has %d of the %d bytes sent: %w", size, w.written, io.ErrUnexpectedEOF)
-				case err != nil && !errors.Is(asReply("SIZE", err), errors.ErrUnsupported):
-					return asReply("SIZE", err)
-				}
-				return asReply("RNFR/RNTO", s.conn.Rename(w.upload, p))
-			})
+			return s.run(ctx, func() error { return s.conn.Rename(w.upload, p) })
 		})
+		err = asReply("RNFR/RNTO", err)
 	}
 	if err != nil {
 		_ = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
