@@ -7,6 +7,7 @@ import (
 	"net/textproto"
 	"os"
 	"syscall"
+	"time"
 )
 
 // ReplyError is an FTP server's negative reply to a command. The Fs wraps
@@ -111,6 +112,28 @@ func withKind(err error, kind error) error {
 // ErrLogin is matched (with errors.Is) by the error Dial returns when the
 // server refuses the user name or password.
 var ErrLogin = errors.New("ftpfs: login refused")
+
+// ListingTruncatedError reports a listing the server cut short, as its
+// final reply said. ReadDir returns it with the entries it did receive.
+type ListingTruncatedError struct {
+	Reply string // the server's final reply, such as "226 Output truncated to 10000 matches"
+}
+
+// Error names the server's reply.
+func (e *ListingTruncatedError) Error() string {
+	return "ftpfs: the server cut the listing short: " + e.Reply
+}
+
+// TimeShiftError reports a time shift that is not a multiple of 15
+// minutes within ±24 hours.
+type TimeShiftError struct {
+	Shift time.Duration
+}
+
+// Error says what the shift should have been.
+func (e *TimeShiftError) Error() string {
+	return fmt.Sprintf("ftpfs: time shift %v is not a multiple of 15 minutes within ±24h", e.Shift)
+}
 
 // Errors for what FTP cannot do or the Fs refuses before any I/O.
 var (

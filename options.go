@@ -251,12 +251,3 @@ func checkTimeShift(d time.Duration) error {
 	return nil
 }
 
-// TimeShiftError reports a time shift that is not a multiple of 15
-// minutes within ±24 hours.
-type TimeShiftError struct {
-	Shift time.Duration
-}
-
-func (e *TimeShiftError) Error() string {
-	return fmt.Sprintf("ftpfs: time shift %v is not a multiple of 15 minutes within ±24h", e.Shift)
-}

@@ -272,16 +272,6 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 	return buf.Bytes(), s.mlsd, asReply(command, err)
 }
 
-// ListingTruncatedError reports a listing the server cut short, as its
-// final reply said. ReadDir returns it with the entries it did receive.
-type ListingTruncatedError struct {
-	Reply string // the server's final reply, such as "226 Output truncated to 10000 matches"
-}
-
-func (e *ListingTruncatedError) Error() string {
-	return "ftpfs: the server cut the listing short: " + e.Reply
-}
-
 // run runs one exchange with the server under the session's deadline:
 // the context's, or the per-command timeout, whichever comes first. A
 // cancelled context aborts the exchange at once.
