@@ -250,4 +250,3 @@ func checkTimeShift(d time.Duration) error {
 	}
 	return nil
 }
-
