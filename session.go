@@ -95,7 +95,8 @@ func dialSession(ctx context.Context, cfg *config, t *target, mode listMode) (*s
 	s.mlsd = conn.IsTimePreciseInList()
 	s.lastUsed = time.Now()
 	cfg.logger.Info("ftpfs: connected", "server", t.address, "mlsd", s.mlsd)
-	return s, s.control.SetDeadline(time.Time{})
+	_ = s.control.SetDeadline(time.Time{}) // run sets a deadline before every exchange
+	return s, nil
 }
 
 // sessionTLS clones the user's TLS configuration for one control
