@@ -279,7 +279,7 @@ func (f *Fs) Chmod(name string, mode os.FileMode) error {
 		bits |= 0o1000
 	}
 	err = f.site(fmt.Sprintf("CHMOD %04o %s", bits, p))
-	f.cache.Invalidate(p)
+	f.changed(p, false)
 	return pathErr("chmod", name, f.classify(p, err))
 }
 
@@ -303,7 +303,7 @@ func (f *Fs) Chtimes(name string, _ time.Time, mtime time.Time) error {
 		}
 		return s.run(ctx, func() error { return s.conn.SetTime(p, mtime) })
 	})
-	f.cache.Invalidate(p)
+	f.changed(p, false)
 	err = f.classify(p, asReply("MFMT", err))
 	if isAmbiguous(err) && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errNotDir) {
 		// Without MFMT the time goes by "MDTM time path", which servers
