@@ -36,6 +36,8 @@ var (
 	_ fs.ReadDirFile = (*File)(nil)
 	_ io.ReaderAt    = (*File)(nil)
 	_ io.Seeker      = (*File)(nil)
+	_ io.WriterTo    = (*File)(nil)
+	_ io.ReaderFrom  = (*File)(nil)
 )
 
 // Name returns the name the file was opened with.

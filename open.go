@@ -40,14 +40,34 @@ func (f *Fs) Open(name string) (afero.File, error) {
 // *fs.PathError too: fs.ErrNotExist, fs.ErrExist (os.O_EXCL),
 // syscall.EISDIR for writing a directory.
 func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
-	file, err := f.openFile(name, flag)
+	return f.open(name, flag, true)
+}
+
+// OpenFileUnchecked is OpenFile without the size check that closing a
+// file written from its start makes (one SIZE command): for callers that
+// check many uploads at once, as ftpsync.Mirror does with one listing per
+// directory. Without a check, a data connection cut cleanly in the middle
+// of an upload leaves a short file that Close does not report. Its errors
+// are OpenFile's.
+func (f *Fs) OpenFileUnchecked(name string, flag int, _ os.FileMode) (afero.File, error) {
+	return f.open(name, flag, false)
+}
+
+func (f *Fs) open(name string, flag int, checked bool) (afero.File, error) {
+	file, err := f.openWith(name, flag, checked)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
 	return file, nil
 }
 
+// openFile opens name as OpenFile does, for the io/fs view.
 func (f *Fs) openFile(name string, flag int) (*File, error) {
+	return f.openWith(name, flag, true)
+}
+
+// openWith opens name; checked says whether an upload's size is checked.
+func (f *Fs) openWith(name string, flag int, checked bool) (*File, error) {
 	p, err := f.resolve(name)
 	if err != nil {
 		return nil, err
@@ -71,7 +91,7 @@ func (f *Fs) openFile(name string, flag int) (*File, error) {
 		if err := f.checkWrite(p, flag); err != nil {
 			return nil, err
 		}
-		return newWriteFile(f, name, p, appending)
+		return newWriteFile(f, name, p, appending, checked)
 	default:
 		return nil, errReadWrite
 	}

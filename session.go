@@ -36,8 +36,9 @@ type session struct {
 	timeout time.Duration
 	tap     *protocolTap // what the control channel says
 
-	mu      sync.Mutex    // guards capture: the dial function runs inside the client library
+	mu      sync.Mutex    // guards capture and data: the dial function runs inside the client library
 	capture *bytes.Buffer // set while a listing runs: its data connection is copied here
+	data    *dataConn     // the last data connection of a transfer
 	// captureErr is the listing's data connection's own failure, if any.
 	captureErr error
 	lastUsed   time.Time
@@ -169,7 +170,21 @@ func (s *session) dialData(cfg *config, t *target, network, address string) (net
 	if s.capture != nil {
 		return &captureConn{Conn: conn, buf: s.capture, failed: &s.captureErr}, nil
 	}
-	return conn, nil
+	s.data = &dataConn{Conn: conn, timeout: s.timeout}
+	return s.data, nil
+}
+
+// takeSent returns how many bytes the last transfer's data connection
+// wrote, and forgets that connection.
+func (s *session) takeSent() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.data == nil {
+		return 0
+	}
+	n := s.data.written
+	s.data = nil
+	return n
 }
 
 // tlsDataConn closes a TLS data connection so that the server sees the

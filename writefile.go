@@ -7,56 +7,101 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/ftpfs/ftpfs/parsers"
 )
 
-// writeState is a file open for writing: an upload (STOR, or APPE when
-// appending) that reads from a pipe fed by Write.
+// writeState is a file open for writing. Its upload starts with the
+// first Write, ReadFrom or Close: Write feeds a transfer (STOR, or APPE
+// when appending) through a pipe; ReadFrom, before any Write, hands its
+// reader to the transfer itself, so the copy runs in the caller's
+// goroutine with a large buffer, or sendfile(2) from a file. Data written
+// after a transfer has ended is appended (APPE).
 type writeState struct {
-	pipe      *io.PipeWriter
-	done      chan error // the upload's outcome
 	sess      *session
 	written   int64
 	appending bool
+	checked   bool // ask the server the size after the upload
 	opened    time.Time
 	upload    string // the server path the upload goes to: the target, or a temporary name
+
+	pipe      *io.PipeWriter // while a Write's transfer runs
+	done      chan error     // that transfer's outcome
+	transfers int            // transfers ended
+	failed    error          // the first transfer's failure: the upload's verdict
 }
 
-// newWriteFile starts the upload on a pooled connection. The server's
-// refusal (a missing directory, no permission) comes back from the first
-// Write or from Close.
-func newWriteFile(fsys *Fs, name, p string, appending bool) (*File, error) {
+// newWriteFile takes a pooled connection for an upload to p. The
+// server's refusal (a missing directory, no permission) comes back from
+// the first Write or ReadFrom, or from Close.
+func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, error) {
 	s, err := fsys.pool.get(fsys.ctx, listDefault)
 	if err != nil {
 		return nil, err
 	}
-	pr, pw := io.Pipe()
-	w := &writeState{pipe: pw, done: make(chan error, 1), sess: s, appending: appending, opened: time.Now(), upload: p}
+	w := &writeState{sess: s, appending: appending, checked: checked, opened: time.Now(), upload: p}
 	if fsys.cfg.atomicWrites && !appending {
 		w.upload = tempName(p)
 	}
 	fsys.changed(p, false)
+	return &File{fs: fsys, name: name, path: p, write: w}, nil
+}
+
+// send runs one transfer of everything r gives and returns the bytes the
+// data connection took. The first transfer of a write from the start is
+// a STOR; an append, or a continuation after an earlier transfer, is an
+// APPE. It changes nothing in w, so that it may run on another goroutine;
+// ended records its outcome.
+func (w *writeState) send(fsys *Fs, r io.Reader) (int64, error) {
+	s, command := w.sess, "STOR"
+	if w.appending || w.transfers > 0 {
+		command = "APPE"
+	}
+	err := s.run(fsys.ctx, func() error {
+		if command == "APPE" {
+			return s.conn.Append(w.upload, r)
+		}
+		return s.conn.Stor(w.upload, r)
+	})
+	return s.takeSent(), noBareEOF(asReply(command, err))
+}
+
+// ended records the outcome of a transfer and returns its error.
+func (w *writeState) ended(err error) error {
+	w.transfers++
+	if err != nil && w.failed == nil {
+		w.failed = err
+	}
+	return err
+}
+
+// startPipe starts a transfer fed by Write.
+func (w *writeState) startPipe(fsys *Fs) {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	w.pipe, w.done = pw, done
 	go func() {
-		command := "STOR"
-		err := s.run(fsys.ctx, func() error {
-			if appending {
-				command = "APPE"
-				return s.conn.Append(p, pr)
-			}
-			return s.conn.Stor(w.upload, pr)
-		})
-		err = asReply(command, err)
+		_, err := w.send(fsys, pr)
+		done <- err
 		if err == nil {
 			err = io.ErrClosedPipe // for a Write after the server is done
-			w.done <- nil
-		} else {
-			w.done <- err
 		}
 		pr.CloseWithError(err)
 	}()
-	return &File{fs: fsys, name: name, path: p, write: w}, nil
+}
+
+// endPipe ends the transfer Write feeds, if one runs, and returns its
+// outcome.
+func (w *writeState) endPipe() error {
+	if w.pipe == nil {
+		return nil
+	}
+	_ = w.pipe.Close() // closing a pipe writer cannot fail
+	err := <-w.done
+	w.pipe, w.done = nil, nil
+	return w.ended(err)
 }
 
 // Write sends p to the server. An error means the upload failed; Close
@@ -70,16 +115,57 @@ func (f *File) Write(p []byte) (int, error) {
 	case f.write == nil:
 		return 0, f.wrongKind("write")
 	}
-	n, err := f.write.pipe.Write(p)
-	f.write.written += int64(n)
+	w := f.write
+	if w.failed != nil {
+		return 0, f.err("write", w.failed)
+	}
+	if w.pipe == nil {
+		w.startPipe(f.fs)
+	}
+	n, err := w.pipe.Write(p)
+	w.written += int64(n)
 	return n, f.err("write", err)
+}
+
+// ReadFrom sends what r gives, up to io.EOF, and returns the bytes sent;
+// io.Copy calls it. Before any Write, the transfer reads r directly on
+// the caller's goroutine: with a 128 KiB buffer, or, from an *os.File to
+// a server without TLS, with sendfile(2). An error means the upload
+// failed, as for Write.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.closed:
+		return 0, f.err("write", fs.ErrClosed)
+	case f.write == nil:
+		return 0, f.wrongKind("write")
+	}
+	w := f.write
+	if w.failed != nil {
+		return 0, f.err("write", w.failed)
+	}
+	if w.pipe != nil { // Write's transfer runs: add to it
+		n, err := io.CopyBuffer(writerOnly{w.pipe}, readerOnly{r}, make([]byte, copyBuffer))
+		w.written += n
+		return n, f.err("write", err)
+	}
+	n, err := w.send(f.fs, r)
+	w.written += n
+	return n, f.err("write", w.ended(err))
 }
 
 // finish ends the upload and returns the server's verdict.
 func (w *writeState) finish(fsys *Fs, p string) error {
-	_ = w.pipe.Close() // closing a pipe writer cannot fail
-	err := <-w.done
-	if err == nil && !w.appending {
+	err := w.endPipe()
+	if w.transfers == 0 { // nothing written: an empty file
+		_, sendErr := w.send(fsys, strings.NewReader(""))
+		err = w.ended(sendErr)
+	}
+	if w.failed != nil {
+		err = w.failed
+	}
+	if err == nil && w.checked && !w.appending {
 		err = w.checkSize(fsys)
 	}
 	fsys.pool.put(w.sess, broken(err))
