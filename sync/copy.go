@@ -20,13 +20,14 @@ var ErrNotRegular = errors.New("not a regular file")
 // written under a temporary name in dstName's directory and renamed over
 // dstName once complete, so a failed copy leaves dstName as it was (see
 // the package documentation); then dstName gets srcName's modification
-// time where dst can set it. dstName's directory must exist.
+// time where dst can set it, unless WithoutTimes. dstName's directory
+// must exist.
 //
-// It uses the options WithProgress and WithDryRun (with which it only
-// checks the two names). Errors are those of src and dst, usually
-// *fs.PathError ([fs.ErrNotExist] for a missing srcName or directory), or
-// an *fs.PathError wrapping [ErrNotRegular] when srcName or dstName is not a
-// regular file. An error from setting the time (other than
+// It uses the options WithProgress, WithoutTimes and WithDryRun (with
+// which it only checks the two names). Errors are those of src and dst,
+// usually *fs.PathError ([fs.ErrNotExist] for a missing srcName or
+// directory), or an *fs.PathError wrapping [ErrNotRegular] when srcName or
+// dstName is not a regular file. An error from setting the time (other than
 // [errors.ErrUnsupported], which is ignored) comes after the file was
 // copied.
 func Copy(dst afero.Fs, dstName string, src afero.Fs, srcName string, opts ...Option) error {
@@ -53,8 +54,9 @@ func Copy(dst afero.Fs, dstName string, src afero.Fs, srcName string, opts ...Op
 // documentation, which corrects both modification times by their
 // precision. It reports whether it copied (with WithDryRun: whether it
 // would have). It costs one Stat on each side, then the transfer if any.
-// Errors are as for Copy; when the file was copied but its time could not
-// be set, CopyIfNewer returns true and the error.
+// It uses the options of Copy. Errors are as for Copy; when the file was
+// copied but its time could not be set, CopyIfNewer returns true and the
+// error.
 func CopyIfNewer(dst afero.Fs, dstName string, src afero.Fs, srcName string, opts ...Option) (copied bool, err error) {
 	o, err := newOptions(opts)
 	if err != nil {
@@ -126,15 +128,15 @@ func statRegular(fsys afero.Fs, name string) (fs.FileInfo, error) {
 // copyReporting copies one file for Copy and CopyIfNewer, reporting
 // progress as a transfer of one file.
 func copyReporting(o *options, dst afero.Fs, dstName string, src afero.Fs, srcName string, info fs.FileInfo) (bool, error) {
-	var onWrite func(int64)
+	c := &copyFile{dst: dst, dstName: dstName, src: src, srcName: srcName, info: info, times: !o.noTimes}
 	p := Progress{Path: srcName, FilesTotal: 1, BytesTotal: info.Size()}
 	if o.progress != nil {
-		onWrite = func(n int64) {
+		c.onWrite = func(n int64) {
 			p.BytesDone += n
 			o.progress(p)
 		}
 	}
-	_, replaced, err := transfer(nil, dst, dstName, src, srcName, info, onWrite)
+	_, replaced, err := c.run()
 	if o.progress != nil {
 		p.FilesDone = 1
 		o.progress(p)
@@ -142,13 +144,28 @@ func copyReporting(o *options, dst afero.Fs, dstName string, src afero.Fs, srcNa
 	return replaced, err
 }
 
-// transfer streams srcName to a temporary file beside dstName, renames it
-// over dstName and sets its modification time. It returns the bytes
-// written and whether dstName was replaced. stop, if not nil, is asked
-// before every read and ends the copy with its error (Mirror passes
-// ctx.Err); onWrite, if not nil, gets the size of every chunk written.
-func transfer(stop func() error, dst afero.Fs, dstName string, src afero.Fs, srcName string, info fs.FileInfo, onWrite func(int64)) (int64, bool, error) {
-	in, err := src.Open(srcName)
+// openFunc opens a file as afero.Fs.OpenFile does.
+type openFunc func(name string, flag int, perm os.FileMode) (afero.File, error)
+
+// copyFile is one file to copy, and how.
+type copyFile struct {
+	dst     afero.Fs
+	dstName string
+	src     afero.Fs
+	srcName string
+	info    fs.FileInfo  // srcName's
+	direct  bool         // write dstName itself (it is missing), not a temporary file renamed over it
+	open    openFunc     // opens the file to write; dst.OpenFile when nil
+	times   bool         // give dstName the source's modification time
+	stop    func() error // if not nil, asked before every read; its error ends the copy (Mirror passes ctx.Err)
+	onWrite func(int64)  // if not nil, gets the size of every chunk written
+}
+
+// run streams srcName to dstName (directly, or to a temporary file beside
+// it that it renames over dstName) and sets its modification time. It
+// returns the bytes written and whether dstName now holds the copy.
+func (c *copyFile) run() (int64, bool, error) {
+	in, err := c.src.Open(c.srcName)
 	if err != nil {
 		return 0, false, err
 	}
@@ -156,34 +173,61 @@ func transfer(stop func() error, dst afero.Fs, dstName string, src afero.Fs, src
 	// closing a reader has nothing left to report.
 	defer func() { _ = in.Close() }()
 
-	tmp, err := tempName(dstName)
-	if err != nil {
-		return 0, false, err
+	name := c.dstName
+	if !c.direct {
+		if name, err = tempName(c.dstName); err != nil {
+			return 0, false, err
+		}
 	}
-	out, err := dst.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, filePerm(info))
+	n, err := c.write(name, in)
 	if err != nil {
-		return 0, false, err
+		return n, false, err
 	}
-	n, err := io.Copy(&progressWriter{w: out, onWrite: onWrite}, stoppableReader{stop: stop, r: in})
+	if !c.direct {
+		if err := replace(c.dst, name, c.dstName); err != nil {
+			return n, false, err
+		}
+	}
+	return n, true, c.setTime()
+}
+
+// write streams in to the file name of dst. On failure it removes the
+// partial file; should that fail too, Mirror's next run removes it (a
+// temporary name) or copies it again (the target's own name: a partial
+// file's size differs from the source's).
+func (c *copyFile) write(name string, in io.Reader) (int64, error) {
+	open := c.open
+	if open == nil {
+		open = c.dst.OpenFile
+	}
+	out, err := open(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, filePerm(c.info))
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(&progressWriter{w: out, onWrite: c.onWrite}, stoppableReader{stop: c.stop, r: in})
 	if cerr := out.Close(); cerr != nil {
 		err = errors.Join(err, cerr)
 	}
 	if err != nil {
-		// A partial file under its temporary name; should removing it
-		// fail too, Mirror removes it on its next run.
-		_ = dst.Remove(tmp)
-		return n, false, err
+		_ = c.dst.Remove(name) // the copy's error is what matters
 	}
-	if err := replace(dst, tmp, dstName); err != nil {
-		return n, false, err
+	return n, err
+}
+
+// setTime gives dstName the source's modification time, unless told not
+// to or the source's is unknown. A destination that cannot set times
+// ([errors.ErrUnsupported]) is no error: the copy keeps its own time,
+// which is newer than the source's.
+func (c *copyFile) setTime() error {
+	mt := c.info.ModTime()
+	if !c.times || mt.IsZero() {
+		return nil
 	}
-	if mt := info.ModTime(); !mt.IsZero() {
-		err := dst.Chtimes(dstName, mt, mt)
-		if err != nil && !errors.Is(err, errors.ErrUnsupported) {
-			return n, true, err
-		}
+	err := c.dst.Chtimes(c.dstName, mt, mt)
+	if errors.Is(err, errors.ErrUnsupported) {
+		return nil
 	}
-	return n, true, nil
+	return err
 }
 
 // replace renames tmp to name in fsys. If fsys refuses to rename over an

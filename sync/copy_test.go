@@ -300,6 +300,54 @@ func TestCopyNoChtimes(t *testing.T) {
 	}
 }
 
+// TestWithoutTimes copies with WithoutTimes: the target keeps the time
+// of the copy, which is newer than its source's, so it is not copied
+// again.
+func TestWithoutTimes(t *testing.T) {
+	old := base.AddDate(-20, 0, 0) // before the clock of any machine that runs this
+	tests := []struct {
+		name string
+		run  func(t *testing.T, dst, src afero.Fs) error
+	}{
+		{"Copy", func(_ *testing.T, dst, src afero.Fs) error {
+			return ftpsync.Copy(dst, "/d/f", src, "/s/f", ftpsync.WithoutTimes())
+		}},
+		{"CopyIfNewer", func(_ *testing.T, dst, src afero.Fs) error {
+			_, err := ftpsync.CopyIfNewer(dst, "/d/f", src, "/s/f", ftpsync.WithoutTimes())
+			return err
+		}},
+		{"Mirror", func(t *testing.T, dst, src afero.Fs) error {
+			_, err := ftpsync.Mirror(t.Context(), dst, "/d", src, "/s", ftpsync.WithoutTimes())
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, dst := afero.NewMemMapFs(), afero.NewMemMapFs()
+			put(t, src, "/s/f", "data", old)
+			if err := dst.Mkdir("/d", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.run(t, dst, src); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if got := get(t, dst, "/d/f"); got != "data" {
+				t.Errorf("target = %q, want %q", got, "data")
+			}
+			if got := mtime(t, dst, "/d/f"); got.Equal(old) {
+				t.Errorf("target mtime = %v, the source's; want the time of the copy", got)
+			}
+			if copied, err := ftpsync.CopyIfNewer(dst, "/d/f", src, "/s/f"); copied || err != nil {
+				t.Errorf("CopyIfNewer after it = %v, %v, want false, nil", copied, err)
+			}
+			stats, err := ftpsync.Mirror(t.Context(), dst, "/d", src, "/s")
+			if want := (ftpsync.Stats{Skipped: 1}); stats != want || err != nil {
+				t.Errorf("Mirror after it = %+v, %v, want %+v, nil", stats, err, want)
+			}
+		})
+	}
+}
+
 func TestCopyDryRun(t *testing.T) {
 	src, dst := afero.NewMemMapFs(), afero.NewMemMapFs()
 	put(t, src, "/f", "data", base)

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,4 +274,64 @@ type noChtimesFs struct{ afero.Fs }
 
 func (noChtimesFs) Chtimes(name string, _, _ time.Time) error {
 	return &fs.PathError{Op: "chtimes", Path: name, Err: errors.ErrUnsupported}
+}
+
+// uncheckedFs has the OpenFileUnchecked of *ftpfs.Fs, and counts its
+// calls. With listErr set, every Open after the first such call fails
+// with listErr, so that Mirror cannot list the uploads to check them.
+type uncheckedFs struct {
+	afero.Fs
+	opens   *atomic.Int32
+	listErr error
+}
+
+func (u uncheckedFs) OpenFileUnchecked(name string, flag int, perm os.FileMode) (afero.File, error) {
+	u.opens.Add(1)
+	return u.Fs.OpenFile(name, flag, perm)
+}
+
+func (u uncheckedFs) Open(name string) (afero.File, error) {
+	if u.listErr != nil && u.opens.Load() > 0 {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: u.listErr}
+	}
+	return u.Fs.Open(name)
+}
+
+// shortFs stores the file named short without its last byte, as a
+// server does whose data connection was cut cleanly before the end.
+type shortFs struct {
+	afero.Fs
+	short string
+}
+
+func (s shortFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	f, err := s.Fs.OpenFile(name, flag, perm)
+	if err != nil || path.Clean(name) != s.short || flag&(os.O_WRONLY|os.O_RDWR) == 0 {
+		return f, err
+	}
+	return shortFile{f}, nil
+}
+
+type shortFile struct{ afero.File }
+
+func (f shortFile) Close() error {
+	info, err := f.Stat()
+	if err == nil && info.Size() > 0 {
+		err = f.Truncate(info.Size() - 1)
+	}
+	if cerr := f.File.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// renameCountFs counts the calls to Rename.
+type renameCountFs struct {
+	afero.Fs
+	renames *atomic.Int32
+}
+
+func (r renameCountFs) Rename(oldname, newname string) error {
+	r.renames.Add(1)
+	return r.Fs.Rename(oldname, newname)
 }

@@ -18,7 +18,7 @@ var ErrTypeConflict = errors.New("a file and a directory of the same name")
 
 // Stats counts what Mirror did, or with WithDryRun would do.
 type Stats struct {
-	Copied   int   // files copied
+	Copied   int   // files copied (and, where Mirror checks the sizes of uploads, found complete)
 	Bytes    int64 // bytes in the files copied
 	Deleted  int   // destination files and directories removed, stale temporary files included
 	Skipped  int   // source files not copied: up to date, or not regular files (links to directories, dangling links, devices)
@@ -37,11 +37,15 @@ type Progress struct {
 }
 
 // Mirror makes the tree dstDir of dst match the tree srcDir of src for
-// files that are new or newer (by the rule of the package
-// documentation): it creates missing directories, copies what is missing
-// or out of date (as Copy does: streamed, under a temporary name, renamed
-// into place, modification time kept where dst can set it), and with
-// WithDelete removes what src lacks. dstDir is created if missing.
+// files that are new or changed: it creates missing directories, copies
+// each file that is missing, whose source is newer, or whose size differs
+// whichever side is newer (see the package documentation), and with
+// WithDelete removes what src lacks. dstDir is created if missing. The
+// bytes stream, never held whole in memory. A file missing from dst is
+// written straight under its name (a failed transfer removes it); one
+// that exists is replaced as Copy does, through a temporary name, so it
+// keeps its old content if the transfer fails. Then the copy gets the
+// source's modification time where dst can set it, unless WithoutTimes.
 //
 // It works in two steps. First it walks both trees, listing every
 // directory once on each side (afero.ReadDir; none for directories it is
@@ -55,6 +59,17 @@ type Progress struct {
 // directories and files get the source's permission bits, where dst
 // honours them).
 //
+// A destination with a method OpenFileUnchecked(name string, flag int,
+// perm os.FileMode) (afero.File, error), as *ftpfs.Fs has, is spared
+// checking each new file as it is closed (over FTP: a SIZE per file):
+// Mirror opens new files with it and, once the transfers are over (even
+// when ctx has ended), checks their sizes with one listing of each
+// directory that received one. A new file listed with a size other than
+// the bytes written is an error and is removed; it is not counted in
+// Stats.Copied, nor are the new files of a directory whose listing fails.
+// Replaced files are opened with OpenFile, so the destination's own check
+// runs before the rename.
+//
 // Temporary files of the form ".name.ftpfs-tmp-<12 hex digits>" found in
 // a destination directory are left over from interrupted transfers and
 // are removed (counted in Stats.Deleted), even without WithDelete; in the
@@ -62,16 +77,18 @@ type Progress struct {
 // once.
 //
 // Options: WithDelete, WithDryRun, WithInclude, WithExclude,
-// WithParallel, WithProgress.
+// WithParallel, WithProgress, WithoutTimes.
 //
 // Mirror goes on after a failure and returns, with the Stats, all the
 // errors it met joined by errors.Join (each an *fs.PathError or
-// *os.LinkError of src or dst, or an *fs.PathError wrapping
-// [ErrTypeConflict]); files under a directory it failed to create are not
-// attempted. It fails at once when srcDir cannot be listed. When ctx ends
-// it stops starting work, interrupts the transfers under way (their
-// targets keep their old content) and adds ctx.Err() to the errors; run
-// it again to finish the job.
+// *os.LinkError of src or dst, an *fs.PathError wrapping
+// [ErrTypeConflict], or an *fs.PathError with Op "mirror" wrapping
+// [io.ErrUnexpectedEOF] for a new file listed with the wrong size); files
+// under a directory it failed to create are not attempted. It fails at
+// once when srcDir cannot be listed. When ctx ends it stops starting
+// work, interrupts the transfers under way (a replaced target keeps its
+// old content, a new one is removed) and adds ctx.Err() to the errors;
+// run it again to finish the job.
 func Mirror(ctx context.Context, dst afero.Fs, dstDir string, src afero.Fs, srcDir string, opts ...Option) (Stats, error) {
 	o, err := newOptions(opts)
 	if err != nil {
@@ -83,6 +100,7 @@ func Mirror(ctx context.Context, dst afero.Fs, dstDir string, src afero.Fs, srcD
 		src: src, srcRoot: cleanRoot(srcDir),
 		broken: make(map[string]bool),
 	}
+	m.unchecked, _ = dst.(uncheckedOpener)
 	if err := m.walkRoot(); err != nil {
 		m.stats.Errors++
 		return m.stats, err
@@ -122,6 +140,7 @@ type copyJob struct {
 	rel              string
 	srcPath, dstPath string
 	info             fs.FileInfo // the source's, from its listing
+	direct           bool        // the destination has no counterpart: write dstPath itself
 }
 
 // mirror is one run of Mirror.
@@ -130,6 +149,7 @@ type mirror struct {
 	o                *options
 	dst, src         afero.Fs
 	dstRoot, srcRoot string
+	unchecked        uncheckedOpener // dst, if it can skip its own check of new files' sizes
 
 	// The plan.
 	prep    []action // removals in the way, directories to make: in order
@@ -142,6 +162,7 @@ type mirror struct {
 	errs     []error
 	progress Progress
 	broken   map[string]bool // destination directories that could not be made
+	uploads  []upload        // new files written through unchecked, to verify
 }
 
 func (m *mirror) srcPath(rel string) string { return path.Join(m.srcRoot, rel) }
@@ -278,7 +299,7 @@ func (m *mirror) planDir(rel string, si, di fs.FileInfo, hasDst bool) {
 // planFile plans the source file rel, whose destination counterpart is
 // di when hasDst.
 func (m *mirror) planFile(rel string, si, di fs.FileInfo, hasDst bool) {
-	job := copyJob{rel: rel, srcPath: m.srcPath(rel), dstPath: m.dstPath(rel), info: si}
+	job := copyJob{rel: rel, srcPath: m.srcPath(rel), dstPath: m.dstPath(rel), info: si, direct: !hasDst}
 	switch {
 	case !hasDst:
 	case di.IsDir():
@@ -289,7 +310,7 @@ func (m *mirror) planFile(rel string, si, di fs.FileInfo, hasDst bool) {
 		m.prep = append(m.prep, action{kind: removeTree, path: job.dstPath})
 	case !di.Mode().IsRegular():
 		// A link or special file: the rename replaces it.
-	case !needsCopy(si, di):
+	case !needsMirror(si, di):
 		m.stats.Skipped++
 		return
 	}
@@ -324,6 +345,7 @@ func (m *mirror) execute() {
 		m.do(a)
 	}
 	m.transferAll()
+	m.verifyUploads()
 	for _, a := range m.deletes {
 		if m.ctx.Err() != nil {
 			return
@@ -426,10 +448,21 @@ func (m *mirror) transfer(j copyJob) {
 			m.o.progress(m.progress)
 		}
 	}
-	n, replaced, err := transfer(m.ctx.Err, m.dst, j.dstPath, m.src, j.srcPath, j.info, onWrite)
+	c := &copyFile{
+		dst: m.dst, dstName: j.dstPath, src: m.src, srcName: j.srcPath, info: j.info,
+		direct: j.direct, times: !m.o.noTimes, stop: m.ctx.Err, onWrite: onWrite,
+	}
+	unchecked := j.direct && m.unchecked != nil
+	if unchecked {
+		c.open = m.unchecked.OpenFileUnchecked
+	}
+	n, written, err := c.run()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if replaced {
+	switch {
+	case written && unchecked:
+		m.uploads = append(m.uploads, upload{path: j.dstPath, written: n})
+	case written:
 		m.stats.Copied++
 		m.stats.Bytes += n
 	}

@@ -76,12 +76,16 @@ func TestMirror(t *testing.T) {
 	put(t, src, "/src/docs/readme.md", "README!", base)              // other size
 	put(t, src, "/src/a.txt", "older", base.Add(-time.Hour))         // older than its copy
 	put(t, src, "/src/docs/new.txt", "new", base.Add(-24*time.Hour)) // new, if old
+	put(t, src, "/src/build/out.o", "object", base.Add(-time.Hour))  // older than its copy, other size
+	put(t, dst, "/dst/docs/img/logo.png", "pn", base.Add(time.Hour)) // a partial copy left by a crash
 	stats, err = ftpsync.Mirror(t.Context(), dst, "/dst", src, "/src")
-	if want := (ftpsync.Stats{Copied: 3, Bytes: 5 + 7 + 3, Skipped: 3}); err != nil || stats != want {
+	if want := (ftpsync.Stats{Copied: 5, Bytes: 5 + 7 + 3 + 6 + 3, Skipped: 1}); err != nil || stats != want {
 		t.Errorf("Mirror after changes = %+v, %v, want %+v, nil", stats, err, want)
 	}
-	if got, want := get(t, dst, "/dst/a.txt"), "alpha"; got != want {
-		t.Errorf("a.txt, older in the source = %q, want %q", got, want)
+	for name, want := range map[string]string{"a.txt": "alpha", "build/out.o": "object", "docs/img/logo.png": "png"} {
+		if got := get(t, dst, "/dst/"+name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
 	}
 }
 
@@ -263,6 +267,9 @@ func TestMirrorFailedTransfer(t *testing.T) {
 	want := ftpsync.Stats{Copied: 2, Bytes: 2, DirsMade: 1, Errors: 1}
 	if stats != want || !errors.Is(err, errBroken) {
 		t.Fatalf("Mirror = %+v, %v, want %+v, %v", stats, err, want, errBroken)
+	}
+	if got, want := tree(t, dst, "/dst"), []string{"other=o", "small=s"}; !slices.Equal(got, want) {
+		t.Errorf("after the failure the destination = %q, want %q (the partial new file removed)", got, want)
 	}
 	stats, err = ftpsync.Mirror(t.Context(), dst, "/dst", src, "/src")
 	want = ftpsync.Stats{Copied: 1, Bytes: 100 << 10, Skipped: 2}

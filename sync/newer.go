@@ -40,7 +40,7 @@ func newer(a, b fs.FileInfo) bool {
 	return a.ModTime().After(latest(b))
 }
 
-// needsCopy applies the package's rule (see the package documentation)
+// needsCopy applies CopyIfNewer's rule (see the package documentation)
 // to a source file and an existing target file.
 func needsCopy(src, dst fs.FileInfo) bool {
 	sizeDiffers := src.Size() != dst.Size()
@@ -51,4 +51,12 @@ func needsCopy(src, dst fs.FileInfo) bool {
 		return true
 	}
 	return sizeDiffers && !newer(dst, src)
+}
+
+// needsMirror applies Mirror's rule to a source file and an existing
+// target file: needsCopy's, and also whenever the sizes differ, even when
+// the target is newer (a run cut short can leave a partial file, newer
+// than its source, under the target's name).
+func needsMirror(src, dst fs.FileInfo) bool {
+	return src.Size() != dst.Size() || needsCopy(src, dst)
 }

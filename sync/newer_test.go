@@ -41,53 +41,58 @@ func TestNeedsCopy(t *testing.T) {
 	// of March 10 is 14:30 UTC on March 9.
 	localMidnight := time.Date(2026, 3, 9, 14, 30, 0, 0, time.UTC)
 	tests := []struct {
-		name     string
-		src, dst fs.FileInfo
-		want     bool
+		name       string
+		src, dst   fs.FileInfo
+		want       bool // needsCopy, CopyIfNewer's rule
+		wantMirror bool // needsMirror, Mirror's rule
 	}{
-		{"same time and size", fi(5, at(0), 0), fi(5, at(0), 0), false},
-		{"src 1ns later, both exact", fi(5, at(1), time.Nanosecond), fi(5, at(0), time.Nanosecond), true},
-		{"src later within the default second", fi(5, at(500*time.Millisecond), 0), fi(5, at(0), 0), false},
-		{"src a second later, default precision", fi(5, at(time.Second), 0), fi(5, at(0), 0), true},
-		{"zero precision counts as the default", fi(5, at(500*time.Millisecond), 0), withPrecision{info{5, at(0), 0}}, false},
-		{"dst older, same size", fi(5, at(time.Hour), 0), fi(5, at(0), 0), true},
-		{"dst newer, same size", fi(5, at(0), 0), fi(5, at(time.Hour), 0), false},
+		{"same time and size", fi(5, at(0), 0), fi(5, at(0), 0), false, false},
+		{"src 1ns later, both exact", fi(5, at(1), time.Nanosecond), fi(5, at(0), time.Nanosecond), true, true},
+		{"src later within the default second", fi(5, at(500*time.Millisecond), 0), fi(5, at(0), 0), false, false},
+		{"src a second later, default precision", fi(5, at(time.Second), 0), fi(5, at(0), 0), true, true},
+		{"zero precision counts as the default", fi(5, at(500*time.Millisecond), 0), withPrecision{info{5, at(0), 0}}, false, false},
+		{"dst older, same size", fi(5, at(time.Hour), 0), fi(5, at(0), 0), true, true},
+		{"dst newer, same size", fi(5, at(0), 0), fi(5, at(time.Hour), 0), false, false},
 
-		{"MLSD dst, src within its second", fi(5, at(700*time.Millisecond), time.Nanosecond), fi(5, at(0), time.Second), false},
-		{"MLSD dst, src next second", fi(5, at(time.Second), time.Nanosecond), fi(5, at(0), time.Second), true},
+		{"MLSD dst, src within its second", fi(5, at(700*time.Millisecond), time.Nanosecond), fi(5, at(0), time.Second), false, false},
+		{"MLSD dst, src next second", fi(5, at(time.Second), time.Nanosecond), fi(5, at(0), time.Second), true, true},
 
-		{"minute dst, src within its minute", fi(5, at(42*time.Second), time.Nanosecond), fi(5, at(0), time.Minute), false},
-		{"minute dst, src at its last instant", fi(5, at(time.Minute-1), time.Nanosecond), fi(5, at(0), time.Minute), false},
-		{"minute dst, src the next minute", fi(5, at(time.Minute), time.Nanosecond), fi(5, at(0), time.Minute), true},
-		{"minute src, dst set from it", fi(5, at(0), time.Minute), fi(5, at(0), 0), false},
-		{"minute src, dst exact inside its minute", fi(5, at(0), time.Minute), fi(5, at(30*time.Second), time.Nanosecond), false},
-		{"minute src, next minute", fi(5, at(time.Minute), time.Minute), fi(5, at(0), 0), true},
-		{"both minute, same minute", fi(5, at(0), time.Minute), fi(5, at(0), time.Minute), false},
-		{"both minute, next minute", fi(5, at(time.Minute), time.Minute), fi(5, at(0), time.Minute), true},
+		{"minute dst, src within its minute", fi(5, at(42*time.Second), time.Nanosecond), fi(5, at(0), time.Minute), false, false},
+		{"minute dst, src at its last instant", fi(5, at(time.Minute-1), time.Nanosecond), fi(5, at(0), time.Minute), false, false},
+		{"minute dst, src the next minute", fi(5, at(time.Minute), time.Nanosecond), fi(5, at(0), time.Minute), true, true},
+		{"minute src, dst set from it", fi(5, at(0), time.Minute), fi(5, at(0), 0), false, false},
+		{"minute src, dst exact inside its minute", fi(5, at(0), time.Minute), fi(5, at(30*time.Second), time.Nanosecond), false, false},
+		{"minute src, next minute", fi(5, at(time.Minute), time.Minute), fi(5, at(0), 0), true, true},
+		{"both minute, same minute", fi(5, at(0), time.Minute), fi(5, at(0), time.Minute), false, false},
+		{"both minute, next minute", fi(5, at(time.Minute), time.Minute), fi(5, at(0), time.Minute), true, true},
 
-		{"day dst, src later that day", fi(5, at(18*time.Hour), time.Nanosecond), fi(5, at(0), day), false},
-		{"day dst, src the next day", fi(5, at(day), time.Nanosecond), fi(5, at(0), day), true},
-		{"day dst in UTC+9:30, src that local day", fi(5, at(-3*time.Hour), time.Nanosecond), fi(5, localMidnight, day), false},
-		{"day dst in UTC+9:30, src the next local day", fi(5, localMidnight.Add(day), time.Nanosecond), fi(5, localMidnight, day), true},
-		{"day src, dst set from it", fi(5, at(0), day), fi(5, at(0), 0), false},
-		{"day src, minute dst inside that day", fi(5, at(0), day), fi(5, at(3*time.Hour), time.Minute), false},
+		{"day dst, src later that day", fi(5, at(18*time.Hour), time.Nanosecond), fi(5, at(0), day), false, false},
+		{"day dst, src the next day", fi(5, at(day), time.Nanosecond), fi(5, at(0), day), true, true},
+		{"day dst in UTC+9:30, src that local day", fi(5, at(-3*time.Hour), time.Nanosecond), fi(5, localMidnight, day), false, false},
+		{"day dst in UTC+9:30, src the next local day", fi(5, localMidnight.Add(day), time.Nanosecond), fi(5, localMidnight, day), true, true},
+		{"day src, dst set from it", fi(5, at(0), day), fi(5, at(0), 0), false, false},
+		{"day src, minute dst inside that day", fi(5, at(0), day), fi(5, at(3*time.Hour), time.Minute), false, false},
 
-		{"size differs, same time", fi(6, at(0), 0), fi(5, at(0), 0), true},
-		{"size differs, same minute", fi(6, at(20*time.Second), time.Nanosecond), fi(5, at(0), time.Minute), true},
-		{"size differs, src newer", fi(6, at(time.Hour), 0), fi(5, at(0), 0), true},
-		{"size differs, dst newer", fi(6, at(0), 0), fi(5, at(time.Hour), 0), false},
-		{"size differs, dst newer than a day src's day", fi(6, at(0), day), fi(5, at(day), 0), false},
+		{"size differs, same time", fi(6, at(0), 0), fi(5, at(0), 0), true, true},
+		{"size differs, same minute", fi(6, at(20*time.Second), time.Nanosecond), fi(5, at(0), time.Minute), true, true},
+		{"size differs, src newer", fi(6, at(time.Hour), 0), fi(5, at(0), 0), true, true},
+		{"size differs, dst newer", fi(6, at(0), 0), fi(5, at(time.Hour), 0), false, true},
+		{"size differs, dst newer than a day src's day", fi(6, at(0), day), fi(5, at(day), 0), false, true},
 
-		{"src time unknown, same size", fi(5, time.Time{}, 0), fi(5, at(0), 0), false},
-		{"src time unknown, size differs", fi(6, time.Time{}, 0), fi(5, at(0), 0), true},
-		{"dst time unknown, same size", fi(5, at(0), 0), fi(5, time.Time{}, 0), false},
-		{"dst time unknown, size differs", fi(5, at(0), 0), fi(6, time.Time{}, 0), true},
+		{"src time unknown, same size", fi(5, time.Time{}, 0), fi(5, at(0), 0), false, false},
+		{"src time unknown, size differs", fi(6, time.Time{}, 0), fi(5, at(0), 0), true, true},
+		{"dst time unknown, same size", fi(5, at(0), 0), fi(5, time.Time{}, 0), false, false},
+		{"dst time unknown, size differs", fi(5, at(0), 0), fi(6, time.Time{}, 0), true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := needsCopy(tt.src, tt.dst); got != tt.want {
 				t.Errorf("needsCopy(%v ±%v, %v ±%v) = %v, want %v",
 					tt.src.ModTime(), precision(tt.src), tt.dst.ModTime(), precision(tt.dst), got, tt.want)
+			}
+			if got := needsMirror(tt.src, tt.dst); got != tt.wantMirror {
+				t.Errorf("needsMirror(%v ±%v, %v ±%v) = %v, want %v",
+					tt.src.ModTime(), precision(tt.src), tt.dst.ModTime(), precision(tt.dst), got, tt.wantMirror)
 			}
 		})
 	}
