@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,9 @@ type Fs struct {
 	mlsd   atomic.Bool    // the server lists with MLSD
 	// generation counts the changes the Fs made; see changed.
 	generation atomic.Uint64
+	changeMu   sync.Mutex  // makes changed and storeListing atomic
+	prefetch   *prefetcher // nil WithoutPrefetch
+	listCost   costMeter   // how long a listing takes
 
 	ctx    context.Context // ends when the Fs is closed
 	cancel context.CancelFunc
@@ -84,11 +88,14 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 	f.pool = newPool(cfg.maxConns, func(ctx context.Context, mode listMode) (*session, error) {
 		return dialSession(ctx, &f.cfg, &f.target, mode)
 	})
+	if !cfg.noPrefetch {
+		f.prefetch = newPrefetcher(f, cfg.maxConns-1)
+	}
 
 	// The first session proves the URL works and finds the base.
 	s, err := f.pool.get(ctx, listDefault)
 	if err != nil {
-		f.cancel()
+		_ = f.Close() // stops the dial in flight; the dial's error is what matters
 		return nil, dialFailed(t, err)
 	}
 	f.base = t.base
@@ -115,6 +122,7 @@ func dialFailed(t target, err error) error {
 // Files still open are closed as their transfers end.
 func (f *Fs) Close() error {
 	f.cancel()
+	f.prefetch.close()
 	f.pool.close()
 	return nil
 }

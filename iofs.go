@@ -14,7 +14,9 @@ import (
 // directory). Besides fs.FS, the value implements fs.StatFS,
 // fs.ReadDirFS, fs.ReadFileFS, fs.SubFS and fs.ReadLinkFS, each served by
 // the Fs directly (from its cache where it can), so fs.WalkDir costs one
-// listing per directory.
+// listing per directory. ReadDir prefetches the subdirectories it finds
+// (see WithoutPrefetch), so that fs.WalkDir lists on several connections
+// at once where the server makes that pay.
 func (f *Fs) IOFS() fs.FS { return ioFS{fsys: f, prefix: "."} }
 
 // ioFS is the io/fs view of an Fs below prefix.

@@ -33,6 +33,7 @@ type config struct {
 	dialer       func(ctx context.Context, network, address string) (net.Conn, error)
 	skipBadLines bool
 	atomicWrites bool
+	noPrefetch   bool
 	now          func() time.Time
 }
 
@@ -225,6 +226,28 @@ func WithSkipBadLines() Option {
 func WithAtomicWrites() Option {
 	return func(c *config) error {
 		c.atomicWrites = true
+		return nil
+	}
+}
+
+// WithoutPrefetch turns prefetching off. By default, when ReadDir (of
+// IOFS, or of a directory opened with Open) returns a directory's
+// entries, the Fs lists its subdirectories in the background, into the
+// cache, in the order fs.WalkDir visits them, so that a walk's later
+// ReadDir calls find their listings ready: fs.WalkDir then lists on
+// several connections at once, and each directory is still listed once.
+// Prefetching uses only connections no other call is waiting for, never
+// the last one WithMaxConns allows, and none while only one is open; it
+// dials one more only when its queue would keep it busy for over twice
+// the time a login took (so never on servers whose login costs more than
+// a walk saves). It lists at most 32 directories ahead of the reads
+// (fewer when their entries would fill half the cache), drops what a walk
+// skips, and is off while the cache is disabled. Turn it off when
+// directories are read one by one with no walk in view (a file browser
+// with many connections open), to spare the server listings nobody reads.
+func WithoutPrefetch() Option {
+	return func(c *config) error {
+		c.noPrefetch = true
 		return nil
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ftpfs/ftpfs/cache"
 	"github.com/ftpfs/ftpfs/parsers"
@@ -29,11 +30,20 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	if entries, ok := f.cache.Dir(dir); ok {
 		return entries, nil
 	}
+	if f.prefetch.await(dir) { // a prefetch of dir was in flight
+		if entries, ok := f.cache.Dir(dir); ok {
+			return entries, nil
+		}
+	}
 	var raw []byte
 	var mlsd bool
 	generation := f.generation.Load()
 	err := f.withSession(listDefault, true, func(ctx context.Context, s *session) (err error) {
+		start := time.Now()
 		raw, mlsd, err = s.list(ctx, dir)
+		if err == nil {
+			f.listCost.observe(time.Since(start))
+		}
 		return err
 	})
 	var truncated *ListingTruncatedError
@@ -69,11 +79,7 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 		}
 		f.cfg.logger.Warn("ftpfs: skipped listing lines", "dir", dir, "error", parseErr)
 	}
-	if f.generation.Load() == generation {
-		// Only a listing that no change of ours may have overtaken is
-		// cached.
-		f.cache.PutDir(dir, entries)
-	}
+	f.storeListing(dir, entries, generation)
 	return entries, nil
 }
 
@@ -296,14 +302,25 @@ func (f *Fs) readDir(name string) ([]*FileInfo, error) {
 // readDirAt is readDir for the server path p. The listing itself tells a
 // file or a missing name from a directory (see listDir), so it costs no
 // look at the parent.
+//
+// Reading a directory queues its subdirectories for prefetching.
 func (f *Fs) readDirAt(p string) ([]*FileInfo, error) {
+	f.prefetch.passed(p)
 	entries, err := f.listDir(p)
+	if err == nil {
+		f.prefetch.read(p, entries)
+	}
+	return fileInfos(entries), err
+}
+
+// fileInfos describes listing entries, sorted by name.
+func fileInfos(entries []parsers.Entry) []*FileInfo {
 	infos := make([]*FileInfo, 0, len(entries))
 	for _, e := range entries {
 		infos = append(infos, newFileInfo(e.Name, e))
 	}
 	slices.SortFunc(infos, func(a, b *FileInfo) int { return strings.Compare(a.name, b.name) })
-	return infos, err
+	return infos
 }
 
 // classify turns a refusal concerning server path p into the error users
@@ -353,8 +370,10 @@ func (f *Fs) classifyList(dir string, err error) error {
 // it) after the Fs changed it: p's entry, p's parent's listing, and the
 // parent's own entry, whose modification time the change moved. It also
 // counts the change, so that a listing fetched while it happened is not
-// cached.
+// cached (see storeListing).
 func (f *Fs) changed(p string, tree bool) {
+	f.changeMu.Lock()
+	defer f.changeMu.Unlock()
 	f.generation.Add(1)
 	if tree {
 		f.cache.InvalidateTree(p)

@@ -1,9 +1,13 @@
 package ftpfs
 
 import (
+	"context"
 	"io/fs"
 	"path"
 	"sync"
+	"time"
+
+	"github.com/ftpfs/ftpfs/parsers"
 )
 
 // WalkDir walks the tree rooted at root like fs.WalkDir, calling fn for
@@ -13,8 +17,9 @@ import (
 //
 // Unlike fs.WalkDir, which lists one directory after another, WalkDir
 // first lists the whole tree in parallel over the Fs's connections (one
-// listing per directory, with at most WithMaxConns at once), then calls
-// fn. A directory fn skips has been listed all the same. A directory
+// listing per directory, with at most WithMaxConns at once; extra
+// connections are dialed in the background and used once they are
+// ready, while the walk goes on with those open), then calls fn. A directory fn skips has been listed all the same. A directory
 // that cannot be listed is reported to fn as fs.WalkDir does: a second
 // call with the error.
 func (f *Fs) WalkDir(root string, fn fs.WalkDirFunc) error {
@@ -42,51 +47,135 @@ type listing struct {
 	err     error
 }
 
-// listTree lists the directory p and every directory below it, with as
-// many workers as the Fs has connections, and returns the listings by
-// server path. Links are not followed (as fs.WalkDir does not).
+// listTree lists the directory p and every directory below it, and
+// returns the listings by server path. Links are not followed (as
+// fs.WalkDir does not). The calling goroutine lists as a foreground
+// caller of the pool; up to WithMaxConns-1 helpers list on the sessions
+// the pool can spare (see pool.getBackground), so that a slow login never
+// makes the walk slower than listing on one connection.
 func (f *Fs) listTree(p string) map[string]listing {
-	var (
-		mu     sync.Mutex
-		more   = sync.NewCond(&mu)
-		tree   = map[string]listing{}
-		todo   = []string{p}
-		active = 0 // directories being listed
-		wg     sync.WaitGroup
-	)
-	worker := func() {
-		defer wg.Done()
-		mu.Lock()
-		defer mu.Unlock()
-		for {
-			for len(todo) == 0 && active > 0 {
-				more.Wait()
-			}
-			if len(todo) == 0 {
-				return // nothing left, and nobody listing who could find more
-			}
-			dir := todo[len(todo)-1]
-			todo = todo[:len(todo)-1]
-			active++
-			mu.Unlock()
-			entries, err := f.readDirAt(dir)
-			mu.Lock()
-			active--
-			tree[dir] = listing{entries, err}
-			for _, e := range entries {
-				if e.IsDir() {
-					todo = append(todo, path.Join(dir, e.name))
-				}
-			}
-			more.Broadcast()
+	t := &treeLister{f: f, tree: map[string]listing{}, todo: []string{p}}
+	t.more = sync.NewCond(&t.mu)
+	ctx, cancel := context.WithCancel(f.ctx)
+	var wg sync.WaitGroup
+	for i := 1; i < f.pool.max; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.work(ctx, true)
+		}()
+	}
+	t.work(ctx, false)
+	cancel() // helpers waiting for a session give up
+	wg.Wait()
+	return t.tree
+}
+
+// treeLister is the state of listTree.
+type treeLister struct {
+	f      *Fs
+	mu     sync.Mutex
+	more   *sync.Cond // todo grew, or active fell
+	tree   map[string]listing
+	todo   []string
+	active int // directories being listed
+}
+
+// work lists directories until none is left and nobody listing could
+// find more. It takes a session before it takes a directory, so that a
+// directory never waits in a helper for a session. A helper that gets no
+// session (listTree finished, or the Fs closed) stops; the foreground
+// worker then lists with listDir, which reports the error.
+func (t *treeLister) work(ctx context.Context, helper bool) {
+	f := t.f
+	get := f.pool.get
+	if helper {
+		get = func(ctx context.Context, mode listMode) (*session, error) {
+			return f.pool.getBackground(ctx, mode, t.backlog)
 		}
 	}
-	for i := 0; i < cap(f.pool.tokens); i++ {
-		wg.Add(1)
-		go worker()
+	for t.wait() {
+		if dir, ok := t.take(f.cache.HasDir); ok {
+			entries, err := f.listDir(dir) // from the cache
+			t.done(dir, entries, err)
+			continue
+		}
+		s, err := get(ctx, listDefault)
+		if err != nil && helper {
+			return
+		}
+		dir, ok := t.take(nil)
+		if !ok {
+			if s != nil {
+				f.pool.put(s, false)
+			}
+			continue
+		}
+		var entries []parsers.Entry
+		good := false
+		if s != nil {
+			isBroken := false
+			if !f.prefetch.await(dir) || !f.cache.HasDir(dir) {
+				entries, good, _, isBroken = f.listOn(ctx, s, dir)
+			}
+			f.pool.put(s, isBroken)
+		}
+		if !good { // listDir's checks and errors, or the cache
+			entries, err = f.listDir(dir)
+		}
+		t.done(dir, entries, err)
 	}
-	wg.Wait()
-	return tree
+}
+
+// backlog estimates how long listing what is known to be left would take
+// on one connection.
+func (t *treeLister) backlog() time.Duration {
+	t.mu.Lock()
+	n := len(t.todo)
+	t.mu.Unlock()
+	return time.Duration(n) * t.f.listCost.get()
+}
+
+// wait blocks until there is a directory to list, and reports false once
+// there is none and nobody listing could find more.
+func (t *treeLister) wait() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for len(t.todo) == 0 && t.active > 0 {
+		t.more.Wait()
+	}
+	return len(t.todo) > 0
+}
+
+// take takes the next directory to list (if only is nil or accepts it).
+func (t *treeLister) take(only func(string) bool) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.todo) == 0 {
+		return "", false
+	}
+	dir := t.todo[len(t.todo)-1]
+	if only != nil && !only(dir) {
+		return "", false
+	}
+	t.todo = t.todo[:len(t.todo)-1]
+	t.active++
+	return dir, true
+}
+
+// done records the listing of dir and queues its subdirectories.
+func (t *treeLister) done(dir string, entries []parsers.Entry, err error) {
+	infos := fileInfos(entries)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.active--
+	t.tree[dir] = listing{infos, err}
+	for _, e := range infos {
+		if e.IsDir() {
+			t.todo = append(t.todo, path.Join(dir, e.name))
+		}
+	}
+	t.more.Broadcast()
 }
 
 // walkListed calls fn for the directory entry d at name (server path p)
