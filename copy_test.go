@@ -39,7 +39,7 @@ func localFile(t *testing.T, data []byte) *os.File {
 }
 
 // TestReadFromUploads: io.Copy into a file opened for writing sends the
-// source in one transfer, from an *os.File (sendfile(2) on plain FTP)
+// source in one transfer, from an *os.File (which has a WriteTo of its own)
 // and from a plain reader, over plain FTP and TLS, and the upload is
 // checked with SIZE unless opened with OpenFileUnchecked.
 func TestReadFromUploads(t *testing.T) {
@@ -327,7 +327,7 @@ func TestWriteToDownloads(t *testing.T) {
 
 // TestUploadStallTimesOut: an upload whose data connection stops taking
 // bytes fails with a timeout (WithTimeout) instead of hanging, whether it
-// is fed by Write or by io.Copy from a file (sendfile on plain FTP).
+// is fed by Write or by io.Copy from a file.
 func TestUploadStallTimesOut(t *testing.T) {
 	content := rlBytes(11, 16<<20) // more than the sockets between client and proxy buffer
 	for _, via := range []string{"Write", "io.Copy"} {

@@ -3,27 +3,19 @@ package ftpfs
 import (
 	"io"
 	"net"
-	"syscall"
 	"time"
 )
 
-// Sizes of the chunks transfers move.
-const (
-	// copyBuffer is the buffer of copies between a data connection and
-	// the caller (File.WriteTo, File.ReadFrom): 4 times io.Copy's, which
-	// quarters the system calls; on this project's machine larger buffers
-	// cost more CPU again (docs/benchmarks.md).
-	copyBuffer = 128 << 10
-	// sendChunk is what one sendfile(2) call may move from a file before
-	// the write deadline is renewed.
-	sendChunk = 4 << 20
-)
+// copyBuffer is the buffer of copies between a data connection and the
+// caller (File.WriteTo, File.ReadFrom): twice io.Copy's, as lftp uses.
+// On this project's machine larger buffers, and sendfile(2) from a file,
+// were slower (docs/benchmarks.md).
+const copyBuffer = 64 << 10
 
 // dataConn is the data connection of a transfer as the client library
 // sees it. It counts the bytes written (an upload's size, for the check
 // after it), gives every write the per-command timeout, so that a stalled
-// upload fails, and copies from a file with sendfile(2) where the
-// connection allows.
+// upload fails, and copies what io.Copy gives it with copyBuffer.
 type dataConn struct {
 	net.Conn
 	timeout time.Duration
@@ -44,24 +36,9 @@ func (c *dataConn) Write(p []byte) (int, error) {
 }
 
 // ReadFrom is what io.Copy calls when the client library sends an
-// upload: from a file (anything with a file descriptor) on a plain TCP
-// connection it lets the kernel move the bytes, in chunks that each get
-// a fresh deadline; from anything else it copies with a large buffer.
+// upload: it copies with copyBuffer, whatever r is.
 func (c *dataConn) ReadFrom(r io.Reader) (int64, error) {
-	direct, ok := c.Conn.(io.ReaderFrom)
-	if _, isFile := r.(syscall.Conn); !ok || !isFile {
-		return io.CopyBuffer(writerOnly{c}, readerOnly{r}, make([]byte, copyBuffer))
-	}
-	var total int64
-	for {
-		c.renewDeadline()
-		n, err := direct.ReadFrom(&io.LimitedReader{R: r, N: sendChunk})
-		total += n
-		c.written += n
-		if err != nil || n < sendChunk {
-			return total, err
-		}
-	}
+	return io.CopyBuffer(writerOnly{c}, readerOnly{r}, make([]byte, copyBuffer))
 }
 
 // Handshake passes the client library's call on to a TLS connection (it

@@ -17,7 +17,7 @@ import (
 // first Write, ReadFrom or Close: Write feeds a transfer (STOR, or APPE
 // when appending) through a pipe; ReadFrom, before any Write, hands its
 // reader to the transfer itself, so the copy runs in the caller's
-// goroutine with a large buffer, or sendfile(2) from a file. Data written
+// goroutine with a 64 KiB buffer. Data written
 // after a transfer has ended is appended (APPE).
 type writeState struct {
 	sess      *session
@@ -129,9 +129,8 @@ func (f *File) Write(p []byte) (int, error) {
 
 // ReadFrom sends what r gives, up to io.EOF, and returns the bytes sent;
 // io.Copy calls it. Before any Write, the transfer reads r directly on
-// the caller's goroutine: with a 128 KiB buffer, or, from an *os.File to
-// a server without TLS, with sendfile(2). An error means the upload
-// failed, as for Write.
+// the caller's goroutine, with a 64 KiB buffer and no pipe in between.
+// An error means the upload failed, as for Write.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
