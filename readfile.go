@@ -60,7 +60,9 @@ func (f *File) Read(p []byte) (int, error) {
 // error of w is returned as it is. Like Read, it may run concurrently
 // with ReadAt and Close (which ends it with fs.ErrClosed).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
-	buf := make([]byte, copyBuffer)
+	pooled := copyBuffers.Get().(*[copyBuffer]byte)
+	defer copyBuffers.Put(pooled)
+	buf := pooled[:]
 	var total int64
 	for {
 		n, err := f.Read(buf)

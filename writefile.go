@@ -145,7 +145,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 		return 0, f.err("write", w.failed)
 	}
 	if w.pipe != nil { // Write's transfer runs: add to it
-		n, err := io.CopyBuffer(writerOnly{w.pipe}, readerOnly{r}, make([]byte, copyBuffer))
+		n, err := copyBuffered(w.pipe, r)
 		w.written += n
 		return n, f.err("write", err)
 	}
