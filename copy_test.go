@@ -3,11 +3,13 @@ package ftpfs_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -347,6 +349,73 @@ func TestUploadStallTimesOut(t *testing.T) {
 			}
 			if !rlIsTimeout(err) {
 				t.Errorf("an upload whose data connection stalls = %v; want a timeout error", err)
+			}
+		})
+	}
+}
+
+// TestUploadRetries425: a STOR the server refuses with 425 (its passive
+// ports ran out) has sent nothing, so it is tried again and the upload
+// succeeds; a server that keeps refusing gets a bounded number of tries
+// and the upload fails with the 425.
+func TestUploadRetries425(t *testing.T) {
+	content := rlBytes(12, 200_000)
+	for _, tc := range []struct {
+		name     string
+		refusals int
+		wantErr  bool
+	}{{"once", 1, false}, {"always", 1000, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			stors := 0
+			var stored []byte
+			f := rlFakeServer(t, rlListing, func(s *rlFakeSession, verb, _ string) (bool, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch verb {
+				case "STOR":
+					stors++
+					if stors <= tc.refusals {
+						return true, s.send("425 Unable to build data connection: Address already in use\r\n")
+					}
+					if err := s.send("150 Send it\r\n"); err != nil {
+						return true, err
+					}
+					dc, err := s.data.Accept()
+					if err != nil {
+						return true, err
+					}
+					stored, err = io.ReadAll(dc)
+					_ = dc.Close() // read to its end
+					if err != nil {
+						return true, err
+					}
+					return true, s.send("226 Stored\r\n")
+				case "SIZE":
+					return true, s.send(fmt.Sprintf("213 %d\r\n", len(stored)))
+				}
+				return false, nil
+			})
+			fsys, err := ftpfs.Dial(t.Context(), f.URL(), ftpfs.WithTimeout(5*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fsys.Close()
+			dst, err := fsys.Create("up")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, copyErr := io.Copy(dst, bytes.NewReader(content))
+			err = errors.Join(copyErr, dst.Close())
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case tc.wantErr && !strings.Contains(fmt.Sprint(err), "425"):
+				t.Errorf("upload to a server that always answers 425 = %v; want the 425", err)
+			case tc.wantErr && stors > 10:
+				t.Errorf("STOR sent %d times to a server that always answers 425, want a small bound", stors)
+			case !tc.wantErr && (err != nil || !bytes.Equal(stored, content)):
+				t.Errorf("upload after one 425 = %v, the server holds %d of %d bytes", err, len(stored), len(content))
 			}
 		})
 	}
