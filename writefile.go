@@ -17,8 +17,8 @@ import (
 // first Write, ReadFrom or Close: Write feeds a transfer (STOR, or APPE
 // when appending) through a pipe; ReadFrom, before any Write, hands its
 // reader to the transfer itself, so the copy runs in the caller's
-// goroutine with a 64 KiB buffer. Data written
-// after a transfer has ended is appended (APPE).
+// goroutine with a 64 KiB buffer. Data written after a transfer has ended
+// is appended (APPE).
 type writeState struct {
 	sess      *session
 	written   int64
