@@ -136,16 +136,10 @@ func (w *writeState) endPipe() error {
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch {
-	case f.closed:
-		return 0, f.err("write", fs.ErrClosed)
-	case f.write == nil:
-		return 0, f.wrongKind("write")
+	if err := f.writable(); err != nil {
+		return 0, err
 	}
 	w := f.write
-	if w.failed != nil {
-		return 0, f.err("write", w.failed)
-	}
 	if w.pipe == nil {
 		w.startPipe(f.fs)
 	}
@@ -161,16 +155,10 @@ func (f *File) Write(p []byte) (int, error) {
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch {
-	case f.closed:
-		return 0, f.err("write", fs.ErrClosed)
-	case f.write == nil:
-		return 0, f.wrongKind("write")
+	if err := f.writable(); err != nil {
+		return 0, err
 	}
 	w := f.write
-	if w.failed != nil {
-		return 0, f.err("write", w.failed)
-	}
 	if w.pipe != nil { // Write's transfer runs: add to it
 		n, err := copyBuffered(w.pipe, r)
 		w.written += n
@@ -179,6 +167,20 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	n, err := w.send(f.fs, r)
 	w.written += n
 	return n, f.err("write", w.ended(err))
+}
+
+// writable reports why f cannot take more bytes, if it cannot: it is
+// closed, not open for writing, or its upload already failed.
+func (f *File) writable() error {
+	switch {
+	case f.closed:
+		return f.err("write", fs.ErrClosed)
+	case f.write == nil:
+		return f.wrongKind("write")
+	case f.write.failed != nil:
+		return f.err("write", f.write.failed)
+	}
+	return nil
 }
 
 // finish ends the upload and returns the server's verdict.
