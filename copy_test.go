@@ -420,3 +420,40 @@ func TestUploadRetries425(t *testing.T) {
 		})
 	}
 }
+
+// TestDownloadAndListingRetry425: a listing and a download refused once
+// with 425 are tried again, as uploads are, and succeed.
+func TestDownloadAndListingRetry425(t *testing.T) {
+	var mu sync.Mutex
+	refused := map[string]bool{}
+	f := rlFakeServer(t, rlListing, func(s *rlFakeSession, verb, _ string) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if (verb == "MLSD" || verb == "RETR") && !refused[verb] {
+			refused[verb] = true
+			return true, s.send("425 Unable to build data connection: Address already in use\r\n")
+		}
+		if verb == "RETR" {
+			return true, s.transfer([]byte("abc"))
+		}
+		return false, nil
+	})
+	fsys, err := ftpfs.Dial(t.Context(), f.URL(), ftpfs.WithTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	infos, err := afero.ReadDir(fsys, "/")
+	if err != nil || len(infos) != 1 || infos[0].Name() != "a.txt" {
+		t.Errorf("ReadDir after a 425 = %v, %v; want [a.txt]", rlNames(infos), err)
+	}
+	data, err := afero.ReadFile(fsys, "a.txt")
+	if err != nil || string(data) != "abc" {
+		t.Errorf("ReadFile after a 425 = %q, %v; want \"abc\"", data, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !refused["MLSD"] || !refused["RETR"] {
+		t.Errorf("the server refused %v, want both MLSD and RETR once", refused)
+	}
+}

@@ -189,7 +189,7 @@ func (r *readState) start(fsys *Fs, p string) error {
 		return err
 	}
 	var stream *ftp.Response
-	err = s.run(fsys.ctx, func() (err error) {
+	err = s.runTransfer(fsys.ctx, func() (err error) {
 		stream, err = s.conn.RetrFrom(p, uint64(r.offset))
 		return err
 	})
@@ -365,7 +365,7 @@ func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
 		return 0, false, err
 	}
 	var stream *ftp.Response
-	err = s.run(fsys.ctx, func() (err error) {
+	err = s.runTransfer(fsys.ctx, func() (err error) {
 		stream, err = s.conn.RetrFrom(f.path, uint64(off))
 		return err
 	})

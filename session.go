@@ -257,7 +257,7 @@ func (s *session) list(ctx context.Context, dir string) ([]byte, bool, error) {
 		arg = "-a " + dir // ForceListHidden is set only for listLIST sessions
 	}
 	s.tap.takeLast226()
-	err := s.run(ctx, func() error {
+	err := s.runTransfer(ctx, func() error {
 		_, err := s.conn.List(arg)
 		return err
 	})
@@ -310,6 +310,37 @@ func (s *session) run(ctx context.Context, exchange func() error) error {
 	}
 	s.lastUsed = time.Now()
 	return err
+}
+
+// runTransfer runs an exchange that opens a data connection (RETR, STOR,
+// APPE, a listing). A server that answers 425 could not open the data
+// connection (a busy server's passive ports run out), so no byte moved
+// and the exchange is tried again, up to dataRetries times, 10, 40 and
+// 160 ms apart.
+func (s *session) runTransfer(ctx context.Context, exchange func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.run(ctx, exchange)
+		if replyCode(err) != 425 || attempt == dataRetries || !pause(ctx, attempt) {
+			return err
+		}
+	}
+}
+
+// dataRetries bounds how often an exchange refused with 425 is tried
+// again.
+const dataRetries = 3
+
+// pause waits a little longer after each attempt (10, 40, 160 ms) and
+// reports whether ctx let it.
+func pause(ctx context.Context, attempt int) bool {
+	timer := time.NewTimer(10 * time.Millisecond << (2 * attempt))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // abort makes every blocked read and write on the control connection fail

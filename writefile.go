@@ -54,45 +54,18 @@ func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, err
 // a STOR; an append, or a continuation after an earlier transfer, is an
 // APPE. It changes nothing in w, so that it may run on another goroutine;
 // ended records its outcome.
-//
-// A transfer the server refused with 425 (it could not open the data
-// connection: a busy server's passive ports run out) has read nothing
-// from r, so it is tried again, up to dataRetries times.
 func (w *writeState) send(fsys *Fs, r io.Reader) (int64, error) {
 	s, command := w.sess, "STOR"
 	if w.appending || w.transfers > 0 {
 		command = "APPE"
 	}
-	for attempt := 0; ; attempt++ {
-		err := s.run(fsys.ctx, func() error {
-			if command == "APPE" {
-				return s.conn.Append(w.upload, r)
-			}
-			return s.conn.Stor(w.upload, r)
-		})
-		sent := s.takeSent()
-		if replyCode(err) != 425 || sent > 0 || attempt == dataRetries || !pause(fsys.ctx, attempt) {
-			return sent, noBareEOF(asReply(command, err))
+	err := s.runTransfer(fsys.ctx, func() error {
+		if command == "APPE" {
+			return s.conn.Append(w.upload, r)
 		}
-		fsys.cfg.logger.Info("ftpfs: no data connection; trying again", "path", w.upload, "error", err)
-	}
-}
-
-// dataRetries bounds how often a transfer refused with 425 is tried
-// again.
-const dataRetries = 3
-
-// pause waits a little longer after each attempt (10, 40, 160 ms) and
-// reports whether ctx let it.
-func pause(ctx context.Context, attempt int) bool {
-	timer := time.NewTimer(10 * time.Millisecond << (2 * attempt))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+		return s.conn.Stor(w.upload, r)
+	})
+	return s.takeSent(), noBareEOF(asReply(command, err))
 }
 
 // ended records the outcome of a transfer and returns its error.
