@@ -83,20 +83,29 @@ func TestPoolTakesReturnedSessionBeforeSlowDial(t *testing.T) {
 	})
 }
 
-// A background caller never takes the only connection, and does not dial
-// for a backlog smaller than a dial's cost.
-func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
+// poolWithOneIdle returns a pool of 4 over a dialer whose later dials
+// wait for its gate, holding one idle session a, and believing a dial
+// costs dialCost. The pool closes when the test ends.
+func poolWithOneIdle(t *testing.T, dialCost time.Duration) (*fakeDialer, *pool, *session) {
+	t.Helper()
 	d := &fakeDialer{free: 1, gate: make(chan struct{})}
 	p := newPool(4, d.dial)
-	defer p.close()
+	t.Cleanup(p.close)
 	a, err := p.get(t.Context(), listDefault)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.put(a, false)
 	p.mu.Lock()
-	p.dialCost = time.Second
+	p.dialCost = dialCost
 	p.mu.Unlock()
+	return d, p, a
+}
+
+// A background caller never takes the only connection, and does not dial
+// for a backlog smaller than a dial's cost.
+func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
+	d, p, a := poolWithOneIdle(t, time.Second)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
 	go func() {
@@ -119,17 +128,7 @@ func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
 // A background caller with a backlog well over a dial's cost dials, and
 // meanwhile may use the open session.
 func TestPoolBackgroundDialsForALargeBacklog(t *testing.T) {
-	d := &fakeDialer{free: 1, gate: make(chan struct{})}
-	p := newPool(4, d.dial)
-	defer p.close()
-	a, err := p.get(t.Context(), listDefault)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.put(a, false)
-	p.mu.Lock()
-	p.dialCost = time.Millisecond
-	p.mu.Unlock()
+	d, p, a := poolWithOneIdle(t, time.Millisecond)
 	s, err := p.getBackground(t.Context(), listDefault, func() time.Duration { return time.Second })
 	if err != nil || s != a {
 		t.Fatalf("getBackground = %p, %v, want the open session %p while a dial runs", s, err, a)

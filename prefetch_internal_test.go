@@ -41,8 +41,16 @@ func mountForPrefetch(t *testing.T, backing afero.Fs, opts ...Option) (*Fs, *ftp
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = f.Close() })
-	var held []*session
-	for range 3 {
+	openSessions(t, f, 3)
+	srv.ResetCommands()
+	return f, srv
+}
+
+// openSessions makes f's pool hold n open, idle sessions.
+func openSessions(t *testing.T, f *Fs, n int) {
+	t.Helper()
+	held := make([]*session, 0, n)
+	for range n {
 		s, err := f.pool.get(t.Context(), listDefault)
 		if err != nil {
 			t.Fatal(err)
@@ -52,8 +60,6 @@ func mountForPrefetch(t *testing.T, backing afero.Fs, opts ...Option) (*Fs, *ftp
 	for _, s := range held {
 		f.pool.put(s, false)
 	}
-	srv.ResetCommands()
-	return f, srv
 }
 
 // settle waits until prefetching has nothing left to do.
@@ -216,18 +222,7 @@ func TestPrefetchStopsOnClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var held []*session // a second session open: prefetching may run
-
-	for range 2 {
-		s, err := f.pool.get(t.Context(), listDefault)
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, s)
-	}
-	for _, s := range held {
-		f.pool.put(s, false)
-	}
+	openSessions(t, f, 2) // a second session open: prefetching may run
 	f.prefetch.read("/", []parsers.Entry{{Name: "d0", Type: parsers.TypeDir}})
 	<-block.entered
 	if err := f.Close(); err != nil {
