@@ -3,8 +3,8 @@ package ftpfs
 import (
 	"errors"
 	"fmt"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
-	"net/textproto"
 	"os"
 	"syscall"
 	"time"
@@ -17,112 +17,57 @@ import (
 //	var reply *ftpfs.ReplyError
 //	if errors.As(err, &reply) && reply.Code == 553 { … }
 //
-// errors.Is matches a ReplyError against the io/fs sentinels it stands
-// for: errors.ErrUnsupported for 500, 502 and 504; fs.ErrPermission for
-// 530 and 532; fs.ErrInvalid for 553. A 550 or 450 reply means different
-// things on different servers ("no such file", "permission denied", "file
-// exists"), so the Fs checks the parent directory's listing before it
-// says which, and records its finding in the error.
-type ReplyError struct {
-	Code    int    // the reply code, such as 550
-	Message string // the server's text
-	Command string // the command verb that was refused, such as "RETR"
+// Its fields are Code (such as 550), Message (the server's text) and
+// Command (the verb refused, such as "RETR"); Error returns "ftp: RETR:
+// 550 No such file or directory". errors.Is matches a ReplyError against
+// the io/fs sentinels it stands for: errors.ErrUnsupported for 500, 502
+// and 504; fs.ErrPermission for 530 and 532; fs.ErrInvalid for 553. A
+// 550 or 450 reply (or 501 to a listing, 553 to an upload) means
+// different things on different servers ("no such file", "permission
+// denied", "file exists"), so the Fs checks the parent directory's
+// listing before it says which, and records its finding in the error.
+// Temporary reports a 4xx reply, which RFC 959 says may succeed if tried
+// again; it says nothing of whether the Fs retries.
+type ReplyError = ftpconn.ReplyError
 
-	kind error // the io/fs sentinel this reply was found to mean, if any
-}
+// ErrLogin is matched (with errors.Is) by the error Dial returns when the
+// server refuses the user name or password.
+var ErrLogin = ftpconn.ErrLogin
 
-// Error returns "ftp: RETR: 550 No such file or directory".
-func (e *ReplyError) Error() string {
-	return fmt.Sprintf("ftp: %s: %d %s", e.Command, e.Code, e.Message)
-}
+// ErrTLS is matched (with errors.Is) by the error Dial returns when TLS
+// cannot be set up: the server refused AUTH TLS (it has no TLS), or its
+// certificate is not trusted (the error wraps the x509 error; pass your
+// CA with WithTLSConfig). It is never ErrLogin.
+var ErrTLS = ftpconn.ErrTLS
 
-// Is reports whether the reply means target: one of fs.ErrNotExist,
-// fs.ErrExist, fs.ErrPermission, fs.ErrInvalid or errors.ErrUnsupported.
-func (e *ReplyError) Is(target error) bool {
-	if e.kind != nil && target == e.kind {
+// ListingTruncatedError reports a listing the server cut short, as its
+// final reply said. ReadDir returns it with the entries it did receive.
+// Its Reply field is the server's final reply, such as "226 Output
+// truncated to 10000 matches".
+type ListingTruncatedError = ftpconn.ListingTruncatedError
+
+// StalledError reports a transfer or listing whose data connection
+// moved no byte for the Fs's timeout (WithTimeout). It is a timeout:
+// os.IsTimeout and its Timeout method say so.
+type StalledError = ftpconn.StalledError
+
+// replyCode returns the FTP reply code in err, or 0.
+func replyCode(err error) int { return ftpconn.Code(err) }
+
+// isAmbiguous reports whether err is a reply whose meaning depends on the
+// server: 450 and 550 ("file unavailable"), 501 (what some servers
+// answer MLSD of a missing directory) and 553 (what some answer STOR
+// into a missing directory).
+func isAmbiguous(err error) bool {
+	switch replyCode(err) {
+	case 450, 550, 501, 553:
 		return true
-	}
-	switch e.Code {
-	case 500, 502, 504:
-		return target == errors.ErrUnsupported
-	case 530, 532:
-		return target == fs.ErrPermission
-	case 553:
-		return target == fs.ErrInvalid
 	}
 	return false
 }
 
-// Temporary reports whether the reply is a transient negative completion
-// (4xx), which RFC 959 says may succeed if tried again. It says nothing of
-// whether the Fs retries: see the package documentation.
-func (e *ReplyError) Temporary() bool { return e.Code >= 400 && e.Code < 500 }
-
-// Unwrap returns the reply as a *textproto.Error.
-func (e *ReplyError) Unwrap() error { return &textproto.Error{Code: e.Code, Msg: e.Message} }
-
-// asReply turns a *textproto.Error from the FTP client into a ReplyError
-// for command; any other error is returned as it is.
-func asReply(command string, err error) error {
-	var tp *textproto.Error
-	if err == nil || !errors.As(err, &tp) {
-		return err
-	}
-	msg := tp.Msg
-	if len(msg) > maxReplyText {
-		msg = msg[:maxReplyText] + "…"
-	}
-	return &ReplyError{Code: tp.Code, Message: msg, Command: command}
-}
-
-// maxReplyText bounds the server's text kept in a ReplyError: a hostile
-// server may send megabytes.
-const maxReplyText = 1024
-
-// replyCode returns the FTP reply code in err, or 0.
-func replyCode(err error) int {
-	var r *ReplyError
-	if errors.As(err, &r) {
-		return r.Code
-	}
-	var tp *textproto.Error
-	if errors.As(err, &tp) {
-		return tp.Code
-	}
-	return 0
-}
-
-// isAmbiguous reports whether err is a reply whose meaning depends on the
-// server: 450 and 550 ("file unavailable").
-func isAmbiguous(err error) bool {
-	code := replyCode(err)
-	return code == 450 || code == 550
-}
-
 // withKind records what an ambiguous reply was found to mean.
-func withKind(err error, kind error) error {
-	var r *ReplyError
-	if errors.As(err, &r) {
-		r.kind = kind
-		return err
-	}
-	return fmt.Errorf("%w: %w", kind, err)
-}
-
-// ErrLogin is matched (with errors.Is) by the error Dial returns when the
-// server refuses the user name or password.
-var ErrLogin = errors.New("ftpfs: login refused")
-
-// ListingTruncatedError reports a listing the server cut short, as its
-// final reply said. ReadDir returns it with the entries it did receive.
-type ListingTruncatedError struct {
-	Reply string // the server's final reply, such as "226 Output truncated to 10000 matches"
-}
-
-// Error names the server's reply.
-func (e *ListingTruncatedError) Error() string {
-	return "ftpfs: the server cut the listing short: " + e.Reply
-}
+func withKind(err, kind error) error { return ftpconn.Classified(err, kind) }
 
 // TimeShiftError reports a time shift that is not a multiple of 15
 // minutes within ±24 hours.
@@ -141,7 +86,7 @@ var (
 	errReadWrite    = fmt.Errorf("ftp cannot open a file for reading and writing at once: %w", errors.ErrUnsupported)
 	errPartialWrite = fmt.Errorf("ftp can only replace a whole file or append to it: %w", errors.ErrUnsupported)
 	errBadName      = fmt.Errorf("name contains NUL, CR or LF: %w", fs.ErrInvalid)
-	errClosedFs     = fmt.Errorf("ftpfs: file system is closed: %w", fs.ErrClosed)
+	errClosedFs     = ftpconn.ErrClosed
 	errRemoveBase   = fmt.Errorf("cannot remove the base directory: %w", fs.ErrPermission)
 	errNotDir       = syscall.ENOTDIR
 	errIsDir        = syscall.EISDIR

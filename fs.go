@@ -3,6 +3,7 @@ package ftpfs
 import (
 	"context"
 	"errors"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"path"
 	"sync"
@@ -26,11 +27,12 @@ type Fs struct {
 	cfg    config
 	target target
 	base   string
-	pool   *pool
+	conn   ftpconn.Config  // how sessions reach the server
+	server *ftpconn.Server // what the server can do, learned by the sessions
+	pool   *ftpconn.Pool
 	cache  *cache.Cache
 	parser parsers.Parser // for LIST output; MLSD output is always parsed as MLSD
 	shift  atomic.Int64   // time shift in nanoseconds
-	mlsd   atomic.Bool    // the server lists with MLSD
 	// generation counts the changes the Fs made; see changed.
 	generation atomic.Uint64
 	changeMu   sync.Mutex  // makes changed and storeListing atomic
@@ -85,31 +87,37 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 		f.cache.Disable()
 	}
 	f.ctx, f.cancel = context.WithCancel(context.Background())
-	f.pool = newPool(cfg.maxConns, func(ctx context.Context, mode listMode) (*session, error) {
-		return dialSession(ctx, &f.cfg, &f.target, mode)
+	f.conn = ftpconn.Config{
+		Address: t.address, Host: t.host, User: t.user, Password: t.password, Security: t.security,
+		TLS: cfg.tlsConfig, Dialer: cfg.dialer, DialTimeout: cfg.dialTimeout, Timeout: cfg.timeout,
+		Logger: cfg.logger, DisableMLSD: cfg.disableMLSD, DisableEPSV: cfg.disableEPSV,
+	}
+	f.server = ftpconn.NewServer()
+	f.pool = ftpconn.NewPool(cfg.maxConns, func(ctx context.Context, mode ftpconn.ListMode) (*ftpconn.Session, error) {
+		return ftpconn.Dial(ctx, &f.conn, f.server, mode)
 	})
 	if !cfg.noPrefetch {
 		f.prefetch = newPrefetcher(f, cfg.maxConns-1)
 	}
 
 	// The first session proves the URL works and finds the base.
-	s, err := f.pool.get(ctx, listDefault)
+	s, err := f.pool.Get(ctx, ftpconn.ListDefault)
 	if err != nil {
 		_ = f.Close() // stops the dial in flight; the dial's error is what matters
 		return nil, dialFailed(t, err)
 	}
 	f.base = t.base
 	if !t.absolute {
-		var home string
-		err = s.run(ctx, func() (err error) { home, err = s.conn.CurrentDir(); return err })
+		home, err := s.Pwd(ctx)
+		f.pool.Put(s, err)
 		if err != nil {
-			f.pool.put(s, broken(err))
 			_ = f.Close() // the PWD error is what matters
-			return nil, dialFailed(t, asReply("PWD", err))
+			return nil, dialFailed(t, err)
 		}
 		f.base = path.Join(path.Clean("/"+home), t.base)
+	} else {
+		f.pool.Put(s, nil)
 	}
-	f.pool.put(s, false)
 	return f, nil
 }
 
@@ -123,7 +131,7 @@ func dialFailed(t target, err error) error {
 func (f *Fs) Close() error {
 	f.cancel()
 	f.prefetch.close()
-	f.pool.close()
+	f.pool.Close()
 	return nil
 }
 
@@ -148,7 +156,7 @@ func (f *Fs) Invalidate(name string) error {
 	if err != nil {
 		return pathErr("invalidate", name, err)
 	}
-	f.changed(p, true)
+	f.changed(p, wholeTree)
 	return nil
 }
 
@@ -169,22 +177,36 @@ func (f *Fs) SetTimeShift(d time.Duration) error {
 	return nil
 }
 
-// withSession runs op on a pooled session. An idempotent op that fails
-// because the connection broke is tried once more on a fresh session.
-func (f *Fs) withSession(mode listMode, idempotent bool, op func(ctx context.Context, s *session) error) error {
+// operation says what a call on a pooled session needs: its list mode,
+// and whether it may be tried again on a fresh session after the
+// connection broke (only what changes nothing on the server may).
+type operation struct {
+	mode       ftpconn.ListMode
+	idempotent bool
+}
+
+// The operations.
+var (
+	query     = operation{ftpconn.ListDefault, true}  // asks, changes nothing: retried
+	change    = operation{ftpconn.ListDefault, false} // changes the server: never retried
+	linkQuery = operation{ftpconn.ListLIST, true}     // a query that needs LIST (link targets)
+)
+
+// withSession runs fn on a pooled session. A query that fails because
+// the connection broke is tried once more on a fresh session.
+func (f *Fs) withSession(op operation, fn func(ctx context.Context, s *ftpconn.Session) error) error {
 	ctx := f.ctx
 	for attempt := 0; ; attempt++ {
-		s, err := f.pool.get(ctx, mode)
+		s, err := f.pool.Get(ctx, op.mode)
 		if err != nil {
 			if errors.Is(err, context.Canceled) && f.ctx.Err() != nil {
 				return errClosedFs
 			}
 			return err
 		}
-		err = op(ctx, s)
-		isBroken := broken(err)
-		f.pool.put(s, isBroken)
-		if !isBroken || !idempotent || attempt > 0 || ctx.Err() != nil {
+		err = fn(ctx, s)
+		f.pool.Put(s, err)
+		if !ftpconn.Broken(err) || !op.idempotent || attempt > 0 || ctx.Err() != nil {
 			return err
 		}
 		f.cfg.logger.Info("ftpfs: connection lost; trying again on a new one", "error", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"os"
 	"path"
@@ -29,14 +30,13 @@ func (f *Fs) mkdir(name string) error {
 	if p == f.base || p == "/" {
 		return fs.ErrExist
 	}
-	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-		return s.run(ctx, func() error { return s.conn.MakeDir(p) })
+	err = f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+		return s.Mkdir(ctx, p)
 	})
-	f.changed(p, false)
+	f.changed(p, entryOnly)
 	if err == nil {
 		return nil
 	}
-	err = asReply("MKD", err)
 	if !isAmbiguous(err) {
 		return err
 	}
@@ -101,23 +101,16 @@ func (f *Fs) remove(p string, e parsers.Entry) error {
 	if p == f.base || p == "/" {
 		return errRemoveBase
 	}
-	command := "DELE"
-	if e.IsDir() {
-		command = "RMD"
-	}
-	err := f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-		return s.run(ctx, func() error {
-			if e.IsDir() {
-				return s.conn.RemoveDir(p)
-			}
-			return s.conn.Delete(p)
-		})
+	err := f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+		if e.IsDir() {
+			return s.Rmdir(ctx, p)
+		}
+		return s.Delete(ctx, p)
 	})
-	f.changed(p, true)
+	f.changed(p, wholeTree)
 	if err == nil {
 		return nil
 	}
-	err = asReply(command, err)
 	if e.IsDir() && isAmbiguous(err) && len(f.children(p)) > 0 {
 		return withKind(err, errNotEmpty)
 	}
@@ -128,7 +121,7 @@ func (f *Fs) remove(p string, e parsers.Entry) error {
 // MLSD listing leaves out (proftpd's dangling links).
 func (f *Fs) children(p string) []parsers.Entry {
 	entries, err := f.listDir(p)
-	if err != nil || len(entries) > 0 || !f.mlsd.Load() {
+	if err != nil || len(entries) > 0 || !f.server.MLSD() {
 		return entries
 	}
 	entries, _ = f.listWithLIST(p) // an error means: none found
@@ -184,7 +177,7 @@ func (f *Fs) removeTree(p string, e parsers.Entry) error {
 		}
 	}
 	err := f.remove(p, e)
-	if errors.Is(err, errNotEmpty) && f.mlsd.Load() {
+	if errors.Is(err, errNotEmpty) && f.server.MLSD() {
 		// What MLSD did not show (proftpd's dangling links).
 		if err := removeChildren(f.children(p)); err != nil {
 			return err
@@ -218,13 +211,13 @@ func (f *Fs) Rename(oldname, newname string) error {
 		}
 		return linkErr(oldname, newname, err)
 	}
-	err = f.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-		return s.run(ctx, func() error { return s.conn.Rename(from, to) })
+	err = f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+		return s.Rename(ctx, from, to)
 	})
-	f.changed(from, true)
-	f.changed(to, true)
+	f.changed(from, wholeTree)
+	f.changed(to, wholeTree)
 	if err != nil {
-		return linkErr(oldname, newname, f.classifyRename(from, to, asReply("RNFR/RNTO", err)))
+		return linkErr(oldname, newname, f.classifyRename(from, to, err))
 	}
 	return nil
 }
@@ -278,8 +271,10 @@ func (f *Fs) Chmod(name string, mode os.FileMode) error {
 	if mode&os.ModeSticky != 0 {
 		bits |= 0o1000
 	}
-	err = f.site(fmt.Sprintf("CHMOD %04o %s", bits, p))
-	f.changed(p, false)
+	err = f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+		return s.Site(ctx, fmt.Sprintf("CHMOD %04o %s", bits, p))
+	})
+	f.changed(p, entryOnly)
 	return pathErr("chmod", name, f.classify(p, err))
 }
 
@@ -297,14 +292,11 @@ func (f *Fs) Chtimes(name string, _ time.Time, mtime time.Time) error {
 	if err != nil {
 		return pathErr("chtimes", name, err)
 	}
-	err = f.withSession(listDefault, true, func(ctx context.Context, s *session) error {
-		if !s.conn.IsSetTimeSupported() {
-			return errors.ErrUnsupported
-		}
-		return s.run(ctx, func() error { return s.conn.SetTime(p, mtime) })
+	err = f.withSession(query, func(ctx context.Context, s *ftpconn.Session) error {
+		return s.SetTime(ctx, p, mtime)
 	})
-	f.changed(p, false)
-	err = f.classify(p, asReply("MFMT", err))
+	f.changed(p, entryOnly)
+	err = f.classify(p, err)
 	if isAmbiguous(err) && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errNotDir) {
 		// Without MFMT the time goes by "MDTM time path", which servers
 		// other than vsftpd read as a query for a file of that name.

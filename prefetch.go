@@ -1,6 +1,7 @@
 package ftpfs
 
 import (
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"path"
 	"slices"
 	"sync"
@@ -24,7 +25,7 @@ const (
 // them. When a ReadDir returns a directory's entries, its subdirectories
 // are queued in the order fs.WalkDir visits them, and listed, into the
 // cache, by workers on connections the pool can spare (see
-// pool.getBackground); so are the subdirectories of what they list, up to
+// Pool.GetBackground); so are the subdirectories of what they list, up to
 // prefetchAhead directories ahead of the reads. A read of a directory
 // being listed waits for that listing instead of making its own; a read
 // of one still queued takes it out of the queue. Reading a directory also
@@ -198,7 +199,7 @@ func (p *prefetcher) work() {
 			return
 		}
 		p.mu.Unlock()
-		s, err := f.pool.getBackground(f.ctx, listDefault, p.backlog)
+		s, err := f.pool.GetBackground(f.ctx, ftpconn.ListDefault, p.backlog)
 		if err != nil {
 			p.mu.Lock()
 			p.running--
@@ -207,15 +208,22 @@ func (p *prefetcher) work() {
 		}
 		dir, done := p.take()
 		if dir == "" {
-			f.pool.put(s, false)
+			f.pool.Put(s, nil)
 			continue
 		}
 		var entries []parsers.Entry
-		stored, isBroken := false, false
+		stored := false
 		if !f.cache.HasDir(dir) {
-			entries, _, stored, isBroken = f.listOn(f.ctx, s, dir)
+			// An empty listing needs no check here: the listing of dir's
+			// parent just showed dir as a directory.
+			r := f.fetch(f.ctx, s, dir, false)
+			f.pool.Put(s, r.err)
+			if r.settled(dir) {
+				entries, stored = r.entries, f.storeListing(dir, r.entries, r.generation)
+			}
+		} else {
+			f.pool.Put(s, nil)
 		}
-		f.pool.put(s, isBroken)
 		p.finish(dir, done, entries, stored)
 	}
 }

@@ -2,12 +2,14 @@ package ftpfs
 
 import (
 	"fmt"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"os"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
 	"github.com/ftpfs/ftpfs/parsers"
@@ -49,16 +51,29 @@ func mountForPrefetch(t *testing.T, backing afero.Fs, opts ...Option) (*Fs, *ftp
 // openSessions makes f's pool hold n open, idle sessions.
 func openSessions(t *testing.T, f *Fs, n int) {
 	t.Helper()
-	held := make([]*session, 0, n)
+	held := make([]*ftpconn.Session, 0, n)
 	for range n {
-		s, err := f.pool.get(t.Context(), listDefault)
+		s, err := f.pool.Get(t.Context(), ftpconn.ListDefault)
 		if err != nil {
 			t.Fatal(err)
 		}
 		held = append(held, s)
 	}
 	for _, s := range held {
-		f.pool.put(s, false)
+		f.pool.Put(s, nil)
+	}
+}
+
+// eventually polls cond until it holds, or fails the test after a while.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not true: %s", what)
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"time"
 
-	"github.com/jlaffaye/ftp"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 )
 
 // readState is a file open for reading. Seek only records the offset; the
@@ -17,10 +16,10 @@ type readState struct {
 	info   *FileInfo
 	offset int64 // where the next Read starts
 
-	stream  *ftp.Response // the transfer in progress, if any
-	sess    *session      // the connection it holds
-	pos     int64         // the offset of the stream's next byte
-	resumes int           // resumptions since bytes last arrived
+	stream  *ftpconn.Download // the transfer in progress, if any
+	sess    *ftpconn.Session  // the connection it holds
+	pos     int64             // the offset of the stream's next byte
+	resumes int               // resumptions since bytes last arrived
 }
 
 func newReadFile(fsys *Fs, name, p string, info *FileInfo) *File {
@@ -60,8 +59,8 @@ func (f *File) Read(p []byte) (int, error) {
 // error of w is returned as it is. Like Read, it may run concurrently
 // with ReadAt and Close (which ends it with fs.ErrClosed).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
-	pooled := copyBuffers.Get().(*[copyBuffer]byte)
-	defer copyBuffers.Put(pooled)
+	pooled := ftpconn.Buffer()
+	defer ftpconn.PutBuffer(pooled)
 	buf := pooled[:]
 	var total int64
 	for {
@@ -114,15 +113,12 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 		if err := r.start(fsys, p); err != nil {
 			// A connection that broke while idle in the pool: try a new
 			// one.
-			retry := broken(err) && r.resumes < maxResumes && fsys.ctx.Err() == nil
+			retry := ftpconn.Broken(err) && r.resumes < maxResumes && fsys.ctx.Err() == nil
 			if retry {
 				r.resumes++
 			}
 			return 0, retry, err
 		}
-	}
-	if t := fsys.cfg.timeout; t > 0 {
-		_ = r.stream.SetDeadline(time.Now().Add(t)) // a failure shows up in Read
 	}
 	n, err = r.stream.Read(buf)
 	r.pos += int64(n)
@@ -163,16 +159,6 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 	return n, false, nil
 }
 
-// noBareEOF turns the io.EOF the client library returns when the control
-// connection closes mid-command into io.ErrUnexpectedEOF, so that it is
-// never taken for the end of a file.
-func noBareEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("connection closed: %w", io.ErrUnexpectedEOF)
-	}
-	return err
-}
-
 // pastEnd reports whether a read at off can be answered with io.EOF
 // without a transfer: the listing gave a size and off is at or past it.
 // A listed size of 0 proves nothing (an MLSD entry may lack the size
@@ -184,19 +170,14 @@ func (r *readState) pastEnd(off int64) bool {
 
 // start opens a transfer at r.offset on a pooled connection.
 func (r *readState) start(fsys *Fs, p string) error {
-	s, err := fsys.pool.get(fsys.ctx, listDefault)
+	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
 	if err != nil {
 		return err
 	}
-	var stream *ftp.Response
-	err = s.runTransfer(fsys.ctx, func() (err error) {
-		stream, err = s.conn.RetrFrom(p, uint64(r.offset))
-		return err
-	})
+	stream, err := s.Retr(fsys.ctx, p, r.offset)
 	if err != nil {
-		err = noBareEOF(err)
-		fsys.pool.put(s, broken(err))
-		return fsys.classify(p, asReply("RETR", err))
+		fsys.pool.Put(s, err)
+		return fsys.classify(p, err)
 	}
 	r.stream, r.sess, r.pos = stream, s, r.offset
 	return nil
@@ -210,66 +191,25 @@ func (r *readState) stop(fsys *Fs, early bool) error {
 	if r.stream == nil {
 		return nil
 	}
-	var isBroken bool
 	var err error
 	if early {
-		isBroken = cutShort(r.stream, r.sess, r.info.Size()-r.pos)
+		if r.stream.Abandon(r.info.Size() - r.pos) {
+			fsys.pool.Discard(r.sess)
+		} else {
+			fsys.pool.Put(r.sess, nil)
+		}
 	} else {
 		err = r.stream.Close()
-		isBroken = broken(err)
+		fsys.pool.Put(r.sess, err)
 	}
-	fsys.pool.put(r.sess, isBroken)
 	r.stream, r.sess = nil, nil
-	return asReply("RETR", err)
-}
-
-// Ending a transfer early.
-const (
-	// drainBelow: a transfer with less than this left is read to its
-	// end rather than cut: cheaper than the server's complaint, and some
-	// servers (pure-ftpd over TLS) never answer a cut transfer.
-	drainBelow = 256 << 10
-	// cutShortWait bounds the wait for the reply to a cut transfer; a
-	// connection that gives none is not reused.
-	cutShortWait = 2 * time.Second
-)
-
-// cutShort ends a transfer the reader no longer wants, with left bytes
-// still to come (as far as the listing knows), and reports whether its
-// connection must not be reused.
-func cutShort(stream *ftp.Response, s *session, left int64) bool {
-	if left >= 0 && left < drainBelow {
-		n, err := io.Copy(io.Discard, io.LimitReader(stream, drainBelow))
-		if err == nil && n < drainBelow { // reached the end
-			return broken(stream.Close())
-		}
-	}
-	_ = stream.SetDeadline(time.Unix(1, 0)) // stop the data connection at once; errors are expected
-	timer := time.AfterFunc(cutShortWait, s.abort)
-	err := stream.Close()
-	timer.Stop()
-	return cutShortBroken(err)
-}
-
-// cutShortBroken reports whether a connection whose transfer we cut short
-// must not be reused: the reply to a cut transfer is a complaint (426,
-// 450, 451, 550) or a late 226; anything else means the connection may be
-// out of step with its replies.
-func cutShortBroken(err error) bool {
-	if err == nil {
-		return false
-	}
-	switch replyCode(err) {
-	case 426, 450, 451, 550:
-		return false
-	}
-	return true
+	return err
 }
 
 // fail drops a transfer whose data connection failed.
 func (r *readState) fail(fsys *Fs) {
 	_ = r.stream.Close() // the read error is what matters
-	fsys.pool.put(r.sess, true)
+	fsys.pool.Discard(r.sess)
 	r.stream, r.sess = nil, nil
 }
 
@@ -360,34 +300,33 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 // attempt may be repeated on a fresh one.
 func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
 	fsys := f.fs
-	s, err := fsys.pool.get(fsys.ctx, listDefault)
+	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
 	if err != nil {
 		return 0, false, err
 	}
-	var stream *ftp.Response
-	err = s.runTransfer(fsys.ctx, func() (err error) {
-		stream, err = s.conn.RetrFrom(f.path, uint64(off))
-		return err
-	})
+	stream, err := s.Retr(fsys.ctx, f.path, off)
 	if err != nil {
-		err = noBareEOF(err)
-		fsys.pool.put(s, broken(err))
-		return 0, broken(err), asReply("RETR", err)
+		fsys.pool.Put(s, err)
+		return 0, ftpconn.Broken(err), err
 	}
 	n, err = io.ReadFull(stream, p)
 	if err == nil { // cut short on purpose
-		fsys.pool.put(s, cutShort(stream, s, f.read.info.Size()-off-int64(n)))
+		if stream.Abandon(f.read.info.Size() - off - int64(n)) {
+			fsys.pool.Discard(s)
+		} else {
+			fsys.pool.Put(s, nil)
+		}
 		return n, false, nil
 	}
 	closeErr := stream.Close()
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
-		fsys.pool.put(s, broken(closeErr))
+		fsys.pool.Put(s, closeErr)
 		if closeErr != nil { // the transfer must have ended well
-			return n, false, asReply("RETR", closeErr)
+			return n, false, closeErr
 		}
 		return n, false, io.EOF
 	}
-	fsys.pool.put(s, true)
+	fsys.pool.Discard(s)
 	return n, true, err
 }

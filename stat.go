@@ -1,14 +1,12 @@
 package ftpfs
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ftpfs/ftpfs/cache"
 	"github.com/ftpfs/ftpfs/parsers"
@@ -20,75 +18,6 @@ const maxLinkHops = 40
 // rootEntry describes a directory that has no parent to list it in.
 func rootEntry(name string) parsers.Entry {
 	return parsers.Entry{Name: name, Type: parsers.TypeDir, Mode: fs.ModeDir | 0o755}
-}
-
-// listDir returns the entries of the directory at server path dir, from
-// the cache or from one listing, which then fills the cache. With
-// unparsable lines it returns what it could parse together with an error
-// naming the lines (unless WithSkipBadLines), and caches nothing.
-func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
-	if entries, ok := f.cache.Dir(dir); ok {
-		return entries, nil
-	}
-	if f.prefetch.await(dir) { // a prefetch of dir was in flight
-		if entries, ok := f.cache.Dir(dir); ok {
-			return entries, nil
-		}
-	}
-	var raw []byte
-	var mlsd bool
-	generation := f.generation.Load()
-	err := f.withSession(listDefault, true, func(ctx context.Context, s *session) (err error) {
-		start := time.Now()
-		raw, mlsd, err = s.list(ctx, dir)
-		if err == nil {
-			f.listCost.observe(time.Since(start))
-		}
-		return err
-	})
-	var truncated *ListingTruncatedError
-	if errors.As(err, &truncated) {
-		// What arrived is right but incomplete: return it, and the error.
-		entries, _ := parsers.ParseListing(raw, f.parserFor(mlsd), f.clock())
-		return entries, truncated
-	}
-	if err != nil {
-		return nil, f.classifyList(dir, err)
-	}
-	p := f.parserFor(mlsd)
-	f.mlsd.Store(mlsd)
-	entries, parseErr := parsers.ParseListing(raw, p, f.clock())
-	if !mlsd && len(entries) == 1 && !entries[0].IsDir() && dir != f.base && dir != "/" {
-		// LIST of a file lists the file: make sure dir is a directory.
-		if _, name := splitPath(dir); entries[0].Name == name {
-			if err := f.checkIsDir(dir); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if len(entries) == 0 && parseErr == nil {
-		// Some servers (vsftpd) answer LIST of a missing directory with an
-		// empty listing: make sure the directory is there.
-		if err := f.checkIsDir(dir); err != nil {
-			return nil, err
-		}
-	}
-	if parseErr != nil {
-		if !f.cfg.skipBadLines {
-			return entries, parseErr
-		}
-		f.cfg.logger.Warn("ftpfs: skipped listing lines", "dir", dir, "error", parseErr)
-	}
-	f.storeListing(dir, entries, generation)
-	return entries, nil
-}
-
-// parserFor returns the parser for MLSD output, or for LIST output.
-func (f *Fs) parserFor(mlsd bool) parsers.Parser {
-	if mlsd {
-		return parsers.MLSD{}
-	}
-	return f.parser
 }
 
 // checkIsDir confirms that the server path dir is a directory.
@@ -141,7 +70,7 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if err != nil { // a partial listing cannot prove that the name is missing
 		return parsers.Entry{}, err
 	}
-	if f.mlsd.Load() {
+	if f.server.MLSD() {
 		// Some servers' MLSD (proftpd's) leaves out dangling links and
 		// link loops: ask LIST before saying the name is missing.
 		listed, _ := f.listWithLIST(dir) // an error leaves the answer to MLSD
@@ -153,22 +82,6 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 		}
 	}
 	return parsers.Entry{}, fs.ErrNotExist
-}
-
-// listWithLIST lists dir with LIST on a connection kept for that: MLSD
-// listings leave out link targets, and some leave out dangling links.
-// Lines it cannot parse are left out: its callers look for one name.
-func (f *Fs) listWithLIST(dir string) ([]parsers.Entry, error) {
-	var raw []byte
-	err := f.withSession(listLIST, true, func(ctx context.Context, s *session) (err error) {
-		raw, _, err = s.list(ctx, dir)
-		return err
-	})
-	if err != nil {
-		return nil, f.classify(dir, err)
-	}
-	entries, _ := parsers.ParseListing(raw, f.parser, f.clock())
-	return entries, nil
 }
 
 // follow resolves the link chain that starts at the entry e of server path
@@ -321,72 +234,4 @@ func fileInfos(entries []parsers.Entry) []*FileInfo {
 	}
 	slices.SortFunc(infos, func(a, b *FileInfo) int { return strings.Compare(a.name, b.name) })
 	return infos
-}
-
-// classify turns a refusal concerning server path p into the error users
-// see: a 550 or 450 becomes fs.ErrNotExist when p's parent listing does
-// not show p, and stays unclassified otherwise. Other errors pass as they
-// are.
-func (f *Fs) classify(p string, err error) error {
-	if !isAmbiguous(err) {
-		return err
-	}
-	f.cache.Invalidate(p)
-	if p == "/" {
-		return err
-	}
-	dir, name := splitPath(p)
-	entries, listErr := f.listDirFresh(dir)
-	switch {
-	case errors.Is(listErr, fs.ErrNotExist):
-		return withKind(err, fs.ErrNotExist)
-	case errors.Is(listErr, errNotDir): // a path element is a file
-		return withKind(err, errNotDir)
-	case listErr != nil:
-		return err
-	}
-	for _, e := range entries {
-		if e.Name == name {
-			return err
-		}
-	}
-	return withKind(err, fs.ErrNotExist)
-}
-
-// classifyList is classify for a refused listing of dir, which may also
-// mean that dir is a file.
-func (f *Fs) classifyList(dir string, err error) error {
-	err = f.classify(dir, err)
-	if !isAmbiguous(err) || errors.Is(err, fs.ErrNotExist) || dir == "/" {
-		return err
-	}
-	if e, lookErr := f.lookup(dir); lookErr == nil && !e.IsDir() && e.Type != parsers.TypeLink {
-		return withKind(err, errNotDir)
-	}
-	return err
-}
-
-// changed forgets what the cache knows of p (and with tree, of all below
-// it) after the Fs changed it: p's entry, p's parent's listing, and the
-// parent's own entry, whose modification time the change moved. It also
-// counts the change, so that a listing fetched while it happened is not
-// cached (see storeListing).
-func (f *Fs) changed(p string, tree bool) {
-	f.changeMu.Lock()
-	defer f.changeMu.Unlock()
-	f.generation.Add(1)
-	if tree {
-		f.cache.InvalidateTree(p)
-	} else {
-		f.cache.Invalidate(p)
-	}
-	if dir, _ := splitPath(p); dir != p {
-		f.cache.Invalidate(dir)
-	}
-}
-
-// listDirFresh lists dir from the server even if the cache has it.
-func (f *Fs) listDirFresh(dir string) ([]parsers.Entry, error) {
-	f.cache.Invalidate(dir) // drops dir's listing too
-	return f.listDir(dir)
 }

@@ -3,27 +3,19 @@ package ftpfs
 import (
 	"errors"
 	"fmt"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"net"
 	"net/url"
 	"path"
 	"strings"
 )
 
-// security is how a connection uses TLS.
-type security int
-
-const (
-	plainFTP    security = iota // ftp://: no TLS; the password crosses the network in the clear
-	explicitTLS                 // ftpes://: AUTH TLS on the plain port
-	implicitTLS                 // ftps://: TLS from the first byte
-)
-
 // target is what a URL names: where to connect, as whom, and the base
 // directory.
 type target struct {
-	security security
-	address  string // host:port
-	host     string // for TLS verification
+	security ftpconn.Security // ftp:// plain (the password crosses the network in the clear), ftpes:// explicit, ftps:// implicit
+	address  string           // host:port
+	host     string           // for TLS verification
 	user     string
 	password string
 	// base is the base directory: absolute when the URL said so (a
@@ -50,11 +42,11 @@ func parseURL(raw string) (target, error) {
 	port := "21"
 	switch strings.ToLower(u.Scheme) {
 	case "ftp":
-		t.security = plainFTP
+		t.security = ftpconn.Plain
 	case "ftpes":
-		t.security = explicitTLS
+		t.security = ftpconn.Explicit
 	case "ftps":
-		t.security, port = implicitTLS, "990"
+		t.security, port = ftpconn.Implicit, "990"
 	default:
 		return target{}, fmt.Errorf("ftpfs: URL scheme %q: want ftp, ftpes or ftps", u.Scheme)
 	}

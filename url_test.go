@@ -1,6 +1,7 @@
 package ftpfs
 
 import (
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"strings"
 	"testing"
 )
@@ -8,23 +9,23 @@ import (
 func TestParseURL(t *testing.T) {
 	tests := []struct {
 		url      string
-		security security
+		security ftpconn.Security
 		address  string
 		user     string
 		password string
 		base     string
 		absolute bool
 	}{
-		{"ftp://host", plainFTP, "host:21", "anonymous", "anonymous@", "/", false},
-		{"ftp://u:pw-secret@host:2121/dir/sub", plainFTP, "host:2121", "u", "pw-secret", "/dir/sub", false},
-		{"ftpes://u:pw-secret@host/", explicitTLS, "host:21", "u", "pw-secret", "/", false},
-		{"ftps://u:pw-secret@host/", implicitTLS, "host:990", "u", "pw-secret", "/", false},
-		{"FTP://u@host", plainFTP, "host:21", "u", "", "/", false},
-		{"ftp://us%40er:p%3Aa%2Fss@host/a%20b", plainFTP, "host:21", "us@er", "p:a/ss", "/a b", false},
-		{"ftp://host/%2Fetc/ftp", plainFTP, "host:21", "anonymous", "anonymous@", "/etc/ftp", true},
-		{"ftp://host/%2fetc", plainFTP, "host:21", "anonymous", "anonymous@", "/etc", true},
-		{"ftp://[::1]:2121/x", plainFTP, "[::1]:2121", "anonymous", "anonymous@", "/x", false},
-		{"ftp://host/a/../../b", plainFTP, "host:21", "anonymous", "anonymous@", "/b", false},
+		{"ftp://host", ftpconn.Plain, "host:21", "anonymous", "anonymous@", "/", false},
+		{"ftp://u:pw-secret@host:2121/dir/sub", ftpconn.Plain, "host:2121", "u", "pw-secret", "/dir/sub", false},
+		{"ftpes://u:pw-secret@host/", ftpconn.Explicit, "host:21", "u", "pw-secret", "/", false},
+		{"ftps://u:pw-secret@host/", ftpconn.Implicit, "host:990", "u", "pw-secret", "/", false},
+		{"FTP://u@host", ftpconn.Plain, "host:21", "u", "", "/", false},
+		{"ftp://us%40er:p%3Aa%2Fss@host/a%20b", ftpconn.Plain, "host:21", "us@er", "p:a/ss", "/a b", false},
+		{"ftp://host/%2Fetc/ftp", ftpconn.Plain, "host:21", "anonymous", "anonymous@", "/etc/ftp", true},
+		{"ftp://host/%2fetc", ftpconn.Plain, "host:21", "anonymous", "anonymous@", "/etc", true},
+		{"ftp://[::1]:2121/x", ftpconn.Plain, "[::1]:2121", "anonymous", "anonymous@", "/x", false},
+		{"ftp://host/a/../../b", ftpconn.Plain, "host:21", "anonymous", "anonymous@", "/b", false},
 	}
 	for _, tt := range tests {
 		got, err := parseURL(tt.url)

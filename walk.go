@@ -2,6 +2,7 @@ package ftpfs
 
 import (
 	"context"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"path"
 	"sync"
@@ -51,14 +52,14 @@ type listing struct {
 // returns the listings by server path. Links are not followed (as
 // fs.WalkDir does not). The calling goroutine lists as a foreground
 // caller of the pool; up to WithMaxConns-1 helpers list on the sessions
-// the pool can spare (see pool.getBackground), so that a slow login never
+// the pool can spare (see Pool.GetBackground), so that a slow login never
 // makes the walk slower than listing on one connection.
 func (f *Fs) listTree(p string) map[string]listing {
 	t := &treeLister{f: f, tree: map[string]listing{}, todo: []string{p}}
 	t.more = sync.NewCond(&t.mu)
 	ctx, cancel := context.WithCancel(f.ctx)
 	var wg sync.WaitGroup
-	for i := 1; i < f.pool.max; i++ {
+	for i := 1; i < f.cfg.maxConns; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -88,10 +89,10 @@ type treeLister struct {
 // worker then lists with listDir, which reports the error.
 func (t *treeLister) work(ctx context.Context, helper bool) {
 	f := t.f
-	get := f.pool.get
+	get := f.pool.Get
 	if helper {
-		get = func(ctx context.Context, mode listMode) (*session, error) {
-			return f.pool.getBackground(ctx, mode, t.backlog)
+		get = func(ctx context.Context, mode ftpconn.ListMode) (*ftpconn.Session, error) {
+			return f.pool.GetBackground(ctx, mode, t.backlog)
 		}
 	}
 	for t.wait() {
@@ -100,25 +101,29 @@ func (t *treeLister) work(ctx context.Context, helper bool) {
 			t.done(dir, entries, err)
 			continue
 		}
-		s, err := get(ctx, listDefault)
+		s, err := get(ctx, ftpconn.ListDefault)
 		if err != nil && helper {
 			return
 		}
 		dir, ok := t.take(nil)
 		if !ok {
 			if s != nil {
-				f.pool.put(s, false)
+				f.pool.Put(s, nil)
 			}
 			continue
 		}
 		var entries []parsers.Entry
 		good := false
 		if s != nil {
-			isBroken := false
+			var r fetched
 			if !f.prefetch.await(dir) || !f.cache.HasDir(dir) {
-				entries, good, _, isBroken = f.listOn(ctx, s, dir)
+				r = f.fetch(ctx, s, dir, false)
+				if good = r.settled(dir); good {
+					entries = r.entries
+					f.storeListing(dir, entries, r.generation)
+				}
 			}
-			f.pool.put(s, isBroken)
+			f.pool.Put(s, r.err)
 		}
 		if !good { // listDir's checks and errors, or the cache
 			entries, err = f.listDir(dir)

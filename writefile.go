@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"github.com/ftpfs/ftpfs/parsers"
 )
 
@@ -20,7 +21,7 @@ import (
 // goroutine with a 64 KiB buffer. Data written after a transfer has ended
 // is appended (APPE).
 type writeState struct {
-	sess      *session
+	sess      *ftpconn.Session
 	written   int64
 	appending bool
 	checked   bool // ask the server the size after the upload
@@ -37,7 +38,7 @@ type writeState struct {
 // server's refusal (a missing directory, no permission) comes back from
 // the first Write or ReadFrom, or from Close.
 func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, error) {
-	s, err := fsys.pool.get(fsys.ctx, listDefault)
+	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, err
 	if fsys.cfg.atomicWrites && !appending {
 		w.upload = tempName(p)
 	}
-	fsys.changed(p, false)
+	fsys.changed(p, entryOnly)
 	return &File{fs: fsys, name: name, path: p, write: w}, nil
 }
 
@@ -55,17 +56,7 @@ func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, err
 // APPE. It changes nothing in w, so that it may run on another goroutine;
 // ended records its outcome.
 func (w *writeState) send(fsys *Fs, r io.Reader) (int64, error) {
-	s, command := w.sess, "STOR"
-	if w.appending || w.transfers > 0 {
-		command = "APPE"
-	}
-	err := s.runTransfer(fsys.ctx, func() error {
-		if command == "APPE" {
-			return s.conn.Append(w.upload, r)
-		}
-		return s.conn.Stor(w.upload, r)
-	})
-	return s.takeSent(), noBareEOF(asReply(command, err))
+	return w.sess.Store(fsys.ctx, w.upload, r, w.appending || w.transfers > 0)
 }
 
 // ended records the outcome of a transfer and returns its error.
@@ -133,7 +124,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	}
 	w := f.write
 	if w.pipe != nil { // Write's transfer runs: add to it
-		n, err := copyBuffered(w.pipe, r)
+		n, err := ftpconn.CopyBuffered(w.pipe, r)
 		w.written += n
 		return n, f.err("write", err)
 	}
@@ -169,11 +160,11 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 	if err == nil && w.checked && !w.appending {
 		err = w.checkSize(fsys)
 	}
-	fsys.pool.put(w.sess, broken(err))
+	fsys.pool.Put(w.sess, err)
 	if w.upload != p {
 		err = w.moveInto(fsys, p, err)
 	}
-	fsys.changed(p, false)
+	fsys.changed(p, entryOnly)
 	if err == nil {
 		return nil
 	}
@@ -197,13 +188,9 @@ func tempName(p string) string {
 // cut cleanly in the middle looks like a complete, shorter file to the
 // server. A server without SIZE, or one that will not tell, is trusted.
 func (w *writeState) checkSize(fsys *Fs) error {
-	var size int64
-	err := w.sess.run(fsys.ctx, func() (err error) {
-		size, err = w.sess.conn.FileSize(w.upload)
-		return err
-	})
+	size, err := w.sess.Size(fsys.ctx, w.upload)
 	switch {
-	case err != nil && broken(err):
+	case err != nil && ftpconn.Broken(err):
 		return err
 	case err == nil && size != w.written:
 		return fmt.Errorf("the server stored %d of the %d bytes sent: %w", size, w.written, io.ErrUnexpectedEOF)
@@ -217,17 +204,16 @@ func (w *writeState) checkSize(fsys *Fs) error {
 func (w *writeState) moveInto(fsys *Fs, p string, uploadErr error) error {
 	err := uploadErr
 	if err == nil {
-		err = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-			return s.run(ctx, func() error { return s.conn.Rename(w.upload, p) })
+		err = fsys.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+			return s.Rename(ctx, w.upload, p)
 		})
-		err = asReply("RNFR/RNTO", err)
 	}
 	if err != nil {
-		_ = fsys.withSession(listDefault, false, func(ctx context.Context, s *session) error {
-			return s.run(ctx, func() error { return s.conn.Delete(w.upload) })
+		_ = fsys.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+			return s.Delete(ctx, w.upload)
 		}) // best effort: the upload's own error is what matters
 	}
-	fsys.changed(w.upload, false)
+	fsys.changed(w.upload, entryOnly)
 	return err
 }
 

@@ -1,12 +1,14 @@
-package ftpfs
+package ftpconn
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"sync"
 	"time"
 )
 
-// pool bounds and reuses the Fs's sessions. A caller that finds no idle
+// Pool bounds and reuses the Fs's sessions. A caller that finds no idle
 // session of the kind it needs waits in line; while it waits, the pool
 // dials a new session for it if there is room, and the caller takes
 // whichever comes first: a session another caller gives back, or the new
@@ -24,8 +26,8 @@ import (
 // with 421 ("too many connections") while the pool has others, the pool
 // learns that number as its limit for good, and callers past it wait for a
 // session to come back instead.
-type pool struct {
-	dial func(ctx context.Context, mode listMode) (*session, error)
+type Pool struct {
+	dial func(ctx context.Context, mode ListMode) (*Session, error)
 	max  int
 	// probeAfter is how long a session may idle before it is checked with
 	// NOOP on its way out of the pool (servers drop idle sessions).
@@ -35,23 +37,21 @@ type pool struct {
 	dials      sync.WaitGroup
 
 	mu       sync.Mutex
-	idle     []*session // most recently used last
-	live     int        // connections open or being dialed, SITE connections included
+	idle     []*Session // most recently used last
+	live     int        // connections open or being dialed
 	limit    int        // the server's limit, once learned; 0 while unknown
-	dialing  map[listMode]int
+	dialing  map[ListMode]int
 	bgDials  int                   // dials started for background callers, in flight
-	bgHeld   map[*session]struct{} // sessions background callers hold
+	bgHeld   map[*Session]struct{} // sessions background callers hold
 	dialCost time.Duration         // how long the last successful dial took
 	waiters  []*waiter             // in arrival order
 	closed   bool
 }
 
-// waiter is a caller waiting for a session (or, with slot, for room for
-// a connection of its own).
+// waiter is a caller waiting for a session.
 type waiter struct {
-	mode       listMode
+	mode       ListMode
 	background bool
-	slot       bool
 	done       chan grant // receives one grant
 	// backlog estimates, for a background waiter, how long its caller's
 	// queued work would take on one connection: a dial for it must be
@@ -63,65 +63,52 @@ type waiter struct {
 	impatient bool
 }
 
-// grant is what a waiter gets: a session, room (slot waiters), or an
-// error. stale is an idle session the waiter must close first: its
-// connection's slot passed to the waiter.
+// grant is what a waiter gets: a session or an error.
 type grant struct {
-	s     *session
-	stale *session
-	err   error
+	s   *Session
+	err error
 }
 
-func newPool(maxConns int, dial func(ctx context.Context, mode listMode) (*session, error)) *pool {
+// ErrClosed is what a call of a closed Pool returns.
+var ErrClosed = fmt.Errorf("ftpfs: file system is closed: %w", fs.ErrClosed)
+
+// NewPool returns a pool of at most maxConns sessions, made by dial.
+func NewPool(maxConns int, dial func(ctx context.Context, mode ListMode) (*Session, error)) *Pool {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &pool{
+	return &Pool{
 		dial:       dial,
 		max:        maxConns,
 		probeAfter: 15 * time.Second,
 		ctx:        ctx,
 		cancel:     cancel,
-		dialing:    map[listMode]int{},
-		bgHeld:     map[*session]struct{}{},
+		dialing:    map[ListMode]int{},
+		bgHeld:     map[*Session]struct{}{},
 	}
 }
 
-// get returns a session of the given mode, waiting until one is free or
-// ctx ends.
-func (p *pool) get(ctx context.Context, mode listMode) (*session, error) {
+// Get returns a session of the given mode, waiting until one is free or
+// ctx ends. A session idle for a while is checked with NOOP first.
+func (p *Pool) Get(ctx context.Context, mode ListMode) (*Session, error) {
 	return p.acquire(ctx, &waiter{mode: mode})
 }
 
-// getBackground is get for work nobody waits for yet: it is served after
+// GetBackground is Get for work nobody waits for yet: it is served after
 // every foreground caller, and never with the last connection. backlog
 // estimates how long the caller's queued work would take on one
 // connection; the pool dials for it only when that is well over the cost
 // of a dial (a login that takes as long as the work saves nothing, and
 // takes processor time from the work on a busy machine).
-func (p *pool) getBackground(ctx context.Context, mode listMode, backlog func() time.Duration) (*session, error) {
+func (p *Pool) GetBackground(ctx context.Context, mode ListMode, backlog func() time.Duration) (*Session, error) {
 	return p.acquire(ctx, &waiter{mode: mode, background: true, backlog: backlog})
 }
 
-// reserve takes a slot for a connection that is not a pooled session
-// (the SITE connection). release gives the slot back.
-func (p *pool) reserve(ctx context.Context) (release func(), err error) {
-	if _, err := p.acquire(ctx, &waiter{slot: true}); err != nil {
-		return nil, err
-	}
-	return func() {
-		p.mu.Lock()
-		p.live--
-		p.dispatch()
-		p.mu.Unlock()
-	}, nil
-}
-
-func (p *pool) acquire(ctx context.Context, w *waiter) (*session, error) {
+func (p *Pool) acquire(ctx context.Context, w *waiter) (*Session, error) {
 	for {
 		w.done = make(chan grant, 1)
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
-			return nil, errClosedFs
+			return nil, ErrClosed
 		}
 		p.waiters = append(p.waiters, w)
 		p.dispatch()
@@ -130,30 +117,27 @@ func (p *pool) acquire(ctx context.Context, w *waiter) (*session, error) {
 		if err != nil {
 			return nil, err
 		}
-		if g.stale != nil {
-			g.stale.close() // before the caller opens its own connection
-		}
 		if g.err != nil || g.s == nil {
 			return nil, g.err
 		}
 		s := g.s
-		if time.Since(s.lastUsed) < p.probeAfter || s.run(ctx, s.conn.NoOp) == nil {
+		if s.Idle() < p.probeAfter || s.Noop(ctx) == nil {
 			return s, nil
 		}
-		p.discard(s) // dropped by the server while idle
+		p.Discard(s) // dropped by the server while idle
 	}
 }
 
 // wait waits for w's grant. A foreground waiter that has waited about a
 // dial's time becomes impatient (see startDials).
-func (p *pool) wait(ctx context.Context, w *waiter) (grant, error) {
+func (p *Pool) wait(ctx context.Context, w *waiter) (grant, error) {
 	select {
 	case g := <-w.done:
 		return g, nil
 	default:
 	}
 	var patience <-chan time.Time
-	if !w.background && !w.slot {
+	if !w.background {
 		p.mu.Lock()
 		d := max(p.dialCost, 10*time.Millisecond)
 		p.mu.Unlock()
@@ -184,32 +168,24 @@ func (p *pool) wait(ctx context.Context, w *waiter) (grant, error) {
 }
 
 // giveBack returns what a waiter that gave up was granted.
-func (p *pool) giveBack(w *waiter, g grant) {
-	if g.stale != nil {
-		g.stale.close()
-	}
-	switch {
-	case g.s != nil:
-		p.put(g.s, false)
-	case w.slot && g.err == nil:
-		p.mu.Lock()
-		p.live--
-		p.dispatch()
-		p.mu.Unlock()
+func (p *Pool) giveBack(w *waiter, g grant) {
+	if g.s != nil {
+		p.Put(g.s, nil)
 	}
 }
 
-// put gives a session back; a broken one is closed instead.
-func (p *pool) put(s *session, isBroken bool) {
-	if isBroken {
-		p.discard(s)
+// Put gives a session back. err is the error of its last exchange: a
+// session it shows Broken is closed instead.
+func (p *Pool) Put(s *Session, err error) {
+	if Broken(err) {
+		p.Discard(s)
 		return
 	}
 	p.mu.Lock()
 	delete(p.bgHeld, s)
 	if p.closed {
 		p.mu.Unlock()
-		p.discard(s)
+		p.Discard(s)
 		return
 	}
 	p.idle = append(p.idle, s)
@@ -217,9 +193,9 @@ func (p *pool) put(s *session, isBroken bool) {
 	p.mu.Unlock()
 }
 
-// discard closes a session that is not in the idle list.
-func (p *pool) discard(s *session) {
-	s.close()
+// Discard closes a session taken with Get, instead of giving it back.
+func (p *Pool) Discard(s *Session) {
+	s.Close()
 	p.mu.Lock()
 	delete(p.bgHeld, s)
 	p.live--
@@ -227,15 +203,15 @@ func (p *pool) discard(s *session) {
 	p.mu.Unlock()
 }
 
-// close closes the idle sessions, fails the waiting callers and stops the
-// dials in flight; sessions in use are closed when they come back.
-func (p *pool) close() {
+// Close closes the idle sessions, fails the waiting callers and stops
+// the dials in flight; sessions in use are closed when they come back.
+func (p *Pool) Close() {
 	p.mu.Lock()
 	idle, waiters := p.idle, p.waiters
 	p.idle, p.waiters, p.closed = nil, nil, true
 	p.live -= len(idle)
 	for _, w := range waiters {
-		w.done <- grant{err: errClosedFs}
+		w.done <- grant{err: ErrClosed}
 	}
 	p.mu.Unlock()
 	p.cancel()
@@ -244,7 +220,7 @@ func (p *pool) close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.close()
+			s.Close()
 		}()
 	}
 	wg.Wait()

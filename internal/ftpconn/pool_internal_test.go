@@ -1,4 +1,4 @@
-package ftpfs
+package ftpconn
 
 import (
 	"context"
@@ -18,7 +18,7 @@ type fakeDialer struct {
 	active atomic.Int32 // dials running
 }
 
-func (d *fakeDialer) dial(ctx context.Context, mode listMode) (*session, error) {
+func (d *fakeDialer) dial(ctx context.Context, mode ListMode) (*Session, error) {
 	d.active.Add(1)
 	defer d.active.Add(-1)
 	if int(d.calls.Add(1)) > d.free {
@@ -28,7 +28,7 @@ func (d *fakeDialer) dial(ctx context.Context, mode listMode) (*session, error) 
 			return nil, ctx.Err()
 		}
 	}
-	return &session{mode: mode, lastUsed: time.Now()}, nil
+	return &Session{mode: mode, used: time.Now()}, nil
 }
 
 // eventually polls cond until it holds, or fails the test after a while.
@@ -45,7 +45,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 // waiting returns the number of callers in line.
-func (p *pool) waiting() int {
+func (p *Pool) waiting() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.waiters)
@@ -56,22 +56,22 @@ func (p *pool) waiting() int {
 // list.
 func TestPoolTakesReturnedSessionBeforeSlowDial(t *testing.T) {
 	d := &fakeDialer{free: 1, gate: make(chan struct{})}
-	p := newPool(4, d.dial)
-	defer p.close()
-	a, err := p.get(t.Context(), listDefault)
+	p := NewPool(4, d.dial)
+	defer p.Close()
+	a, err := p.Get(t.Context(), ListDefault)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan *session)
+	got := make(chan *Session)
 	go func() {
-		s, err := p.get(t.Context(), listDefault)
+		s, err := p.Get(t.Context(), ListDefault)
 		if err != nil {
 			t.Error(err)
 		}
 		got <- s
 	}()
 	eventually(t, "a second dial started", func() bool { return d.calls.Load() == 2 })
-	p.put(a, false)
+	p.Put(a, nil)
 	if s := <-got; s != a {
 		t.Fatalf("second get = %p, want the session given back (%p)", s, a)
 	}
@@ -86,16 +86,16 @@ func TestPoolTakesReturnedSessionBeforeSlowDial(t *testing.T) {
 // poolWithOneIdle returns a pool of 4 over a dialer whose later dials
 // wait for its gate, holding one idle session a, and believing a dial
 // costs dialCost. The pool closes when the test ends.
-func poolWithOneIdle(t *testing.T, dialCost time.Duration) (*fakeDialer, *pool, *session) {
+func poolWithOneIdle(t *testing.T, dialCost time.Duration) (*fakeDialer, *Pool, *Session) {
 	t.Helper()
 	d := &fakeDialer{free: 1, gate: make(chan struct{})}
-	p := newPool(4, d.dial)
-	t.Cleanup(p.close)
-	a, err := p.get(t.Context(), listDefault)
+	p := NewPool(4, d.dial)
+	t.Cleanup(p.Close)
+	a, err := p.Get(t.Context(), ListDefault)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.put(a, false)
+	p.Put(a, nil)
 	p.mu.Lock()
 	p.dialCost = dialCost
 	p.mu.Unlock()
@@ -109,7 +109,7 @@ func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
 	go func() {
-		_, err := p.getBackground(ctx, listDefault, func() time.Duration { return time.Second })
+		_, err := p.GetBackground(ctx, ListDefault, func() time.Duration { return time.Second })
 		done <- err
 	}()
 	eventually(t, "the background caller waits", func() bool { return p.waiting() == 1 })
@@ -120,7 +120,7 @@ func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("getBackground after cancel = %v, want context.Canceled", err)
 	}
-	if s, err := p.get(t.Context(), listDefault); err != nil || s != a {
+	if s, err := p.Get(t.Context(), ListDefault); err != nil || s != a {
 		t.Errorf("get = %p, %v, want the idle session %p", s, err, a)
 	}
 }
@@ -129,46 +129,46 @@ func TestPoolBackgroundWaitsOnOneConnection(t *testing.T) {
 // meanwhile may use the open session.
 func TestPoolBackgroundDialsForALargeBacklog(t *testing.T) {
 	d, p, a := poolWithOneIdle(t, time.Millisecond)
-	s, err := p.getBackground(t.Context(), listDefault, func() time.Duration { return time.Second })
+	s, err := p.GetBackground(t.Context(), ListDefault, func() time.Duration { return time.Second })
 	if err != nil || s != a {
 		t.Fatalf("getBackground = %p, %v, want the open session %p while a dial runs", s, err, a)
 	}
 	eventually(t, "a second dial started", func() bool { return d.calls.Load() == 2 })
 	// The foreground is never left without a way to a session: it dials.
-	got := make(chan *session)
+	got := make(chan *Session)
 	go func() {
-		s, _ := p.get(t.Context(), listDefault)
+		s, _ := p.Get(t.Context(), ListDefault)
 		got <- s
 	}()
 	d.gate <- struct{}{}
 	if s := <-got; s == nil || s == a {
 		t.Errorf("foreground get = %p, want the new session", s)
 	}
-	p.put(a, false)
+	p.Put(a, nil)
 }
 
 // Close fails the callers in line and stops the dials in flight before
 // it returns.
 func TestPoolCloseStopsDials(t *testing.T) {
 	d := &fakeDialer{gate: make(chan struct{})}
-	p := newPool(2, d.dial)
+	p := NewPool(2, d.dial)
 	before := runtime.NumGoroutine()
 	done := make(chan error)
 	go func() {
-		_, err := p.get(t.Context(), listDefault)
+		_, err := p.Get(t.Context(), ListDefault)
 		done <- err
 	}()
 	eventually(t, "a dial started", func() bool { return d.calls.Load() == 1 })
-	p.close()
+	p.Close()
 	if n := d.active.Load(); n != 0 {
 		t.Errorf("%d dials still running after close", n)
 	}
-	if err := <-done; !errors.Is(err, errClosedFs) {
-		t.Errorf("get during close = %v, want errClosedFs", err)
+	if err := <-done; !errors.Is(err, ErrClosed) {
+		t.Errorf("get during close = %v, want ErrClosed", err)
 	}
 	eventually(t, "no goroutine left", func() bool { return runtime.NumGoroutine() <= before })
-	if _, err := p.get(t.Context(), listDefault); !errors.Is(err, errClosedFs) {
-		t.Errorf("get after close = %v, want errClosedFs", err)
+	if _, err := p.Get(t.Context(), ListDefault); !errors.Is(err, ErrClosed) {
+		t.Errorf("get after close = %v, want ErrClosed", err)
 	}
 }
 
@@ -176,21 +176,21 @@ func TestPoolCloseStopsDials(t *testing.T) {
 // session to come back.
 func TestPoolLearnsLimitFromDial(t *testing.T) {
 	calls := 0
-	p := newPool(4, func(ctx context.Context, mode listMode) (*session, error) {
+	p := NewPool(4, func(ctx context.Context, mode ListMode) (*Session, error) {
 		calls++ // dials run one at a time here
 		if calls > 1 {
 			return nil, &ReplyError{Code: 421, Message: "too many"}
 		}
-		return &session{mode: mode, lastUsed: time.Now()}, nil
+		return &Session{mode: mode, used: time.Now()}, nil
 	})
-	defer p.close()
-	a, err := p.get(t.Context(), listDefault)
+	defer p.Close()
+	a, err := p.Get(t.Context(), ListDefault)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan *session)
+	got := make(chan *Session)
 	go func() {
-		s, _ := p.get(t.Context(), listDefault)
+		s, _ := p.Get(t.Context(), ListDefault)
 		got <- s
 	}()
 	eventually(t, "the limit is learned", func() bool {
@@ -198,7 +198,7 @@ func TestPoolLearnsLimitFromDial(t *testing.T) {
 		defer p.mu.Unlock()
 		return p.limit == 1
 	})
-	p.put(a, false)
+	p.Put(a, nil)
 	if s := <-got; s != a {
 		t.Errorf("get = %p, want the session given back %p", s, a)
 	}

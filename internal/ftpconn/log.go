@@ -1,4 +1,4 @@
-package ftpfs
+package ftpconn
 
 import (
 	"bytes"
@@ -11,17 +11,16 @@ import (
 // levelProtocol is the level at which commands and replies are logged.
 const levelProtocol = slog.LevelDebug
 
-// protocolTap receives the plain text of a session's control channel (and
-// of its listings) from the client library, which has no other way to
-// show it. It logs it line by line at debug level, with the argument of
-// PASS hidden, and remembers the last "226" reply, whose text tells of a
-// listing the server cut short.
+// protocolTap sees the plain text of a session's control channel, both
+// ways (see control). It logs it line by line at debug level, with the
+// argument of PASS hidden, and remembers the last "226" reply, whose text
+// tells of a listing the server cut short.
 type protocolTap struct {
 	logger *slog.Logger // nil: no logging
 	server string
 
 	mu      sync.Mutex
-	partial []byte // the unfinished last line
+	partial []byte // the unfinished last line received
 	last226 string
 }
 
@@ -33,15 +32,28 @@ func newProtocolTap(l *slog.Logger, server string) *protocolTap {
 	return t
 }
 
-func (t *protocolTap) Write(p []byte) (int, error) {
+// sent logs the commands in p.
+func (t *protocolTap) sent(p []byte) {
+	if t.logger == nil {
+		return
+	}
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\r\n"), "\n") {
+		t.logger.Log(context.Background(), levelProtocol, "ftp", "server", t.server, "sent", redactLine(strings.TrimRight(line, "\r")))
+	}
+}
+
+// received logs the reply lines in p and remembers the last 226.
+func (t *protocolTap) received(p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rest := p
 	for {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
-			t.partial = append(t.partial, rest...)
-			return len(p), nil
+			if len(t.partial) < maxReplyText {
+				t.partial = append(t.partial, rest...)
+			}
+			return
 		}
 		line := rest[:i]
 		if len(t.partial) > 0 {
@@ -58,7 +70,7 @@ func (t *protocolTap) line(line []byte) {
 		t.last226 = string(line)
 	}
 	if t.logger != nil {
-		t.logger.Log(context.Background(), levelProtocol, "ftp", "server", t.server, "line", redactLine(string(line)))
+		t.logger.Log(context.Background(), levelProtocol, "ftp", "server", t.server, "received", string(line))
 	}
 }
 

@@ -1,4 +1,4 @@
-package ftpfs
+package ftpconn
 
 import (
 	"slices"
@@ -8,7 +8,7 @@ import (
 // dispatch hands idle sessions and free room to the waiters, foreground
 // ones first, then starts the dials that the waiters still need. p.mu
 // must be held.
-func (p *pool) dispatch() {
+func (p *Pool) dispatch() {
 	if p.closed {
 		return
 	}
@@ -20,7 +20,7 @@ func (p *pool) dispatch() {
 
 // serveAll serves the waiters it can, foreground ones first. p.mu must
 // be held.
-func (p *pool) serveAll() {
+func (p *Pool) serveAll() {
 	for _, background := range [2]bool{false, true} {
 		for i := 0; i < len(p.waiters); {
 			if w := p.waiters[i]; w.background == background && p.serve(w) {
@@ -32,25 +32,9 @@ func (p *pool) serveAll() {
 	}
 }
 
-// serve grants w an idle session of its mode, or for a slot waiter room
-// (if need be the slot of the least recently used idle session), and
-// reports whether it did. A background waiter takes a session only if
-// spareForBackground.
-func (p *pool) serve(w *waiter) bool {
-	if w.slot {
-		switch {
-		case p.room(0):
-			p.live++
-			w.done <- grant{}
-		case len(p.idle) > 0:
-			stale := p.idle[0] // its slot passes to w: live stays
-			p.idle = p.idle[1:]
-			w.done <- grant{stale: stale}
-		default:
-			return false
-		}
-		return true
-	}
+// serve grants w an idle session of its mode, and reports whether it
+// did. A background waiter takes a session only if spareForBackground.
+func (p *Pool) serve(w *waiter) bool {
 	for i := len(p.idle) - 1; i >= 0; i-- {
 		if s := p.idle[i]; s.mode == w.mode {
 			if w.background && !p.spareForBackground() {
@@ -76,18 +60,18 @@ func (p *pool) serve(w *waiter) bool {
 // no other background dial is in flight, room remains for the foreground,
 // and its backlog, shared by the connections open, is over twice the cost
 // of a dial. It reports whether it started a background dial.
-func (p *pool) startDials() (started bool) {
-	covered := make(map[listMode]int, len(p.dialing))
+func (p *Pool) startDials() (started bool) {
+	covered := make(map[ListMode]int, len(p.dialing))
 	for mode, n := range p.dialing {
 		covered[mode] = n
 	}
-	held := make(map[listMode]int, 1)
+	held := make(map[ListMode]int, 1)
 	for s := range p.bgHeld {
 		held[s.mode]++
 	}
 	for _, background := range [2]bool{false, true} {
 		for _, w := range p.waiters {
-			if w.background != background || w.slot {
+			if w.background != background {
 				continue
 			}
 			if covered[w.mode] > 0 {
@@ -116,7 +100,7 @@ func (p *pool) startDials() (started bool) {
 
 // worthDialing reports whether the background waiter w's backlog, shared
 // by the connections open, is over twice the cost of a dial.
-func (p *pool) worthDialing(w *waiter) bool {
+func (p *Pool) worthDialing(w *waiter) bool {
 	if w.backlog == nil {
 		return false
 	}
@@ -128,7 +112,7 @@ func (p *pool) worthDialing(w *waiter) bool {
 // at least are open (on a single connection for good, background work
 // would only take turns with a walk's own listings, for no gain), and only
 // if a foreground caller still finds an idle session or room to dial.
-func (p *pool) spareForBackground() bool {
+func (p *Pool) spareForBackground() bool {
 	open := p.live
 	for _, n := range p.dialing {
 		open -= n
@@ -138,7 +122,7 @@ func (p *pool) spareForBackground() bool {
 
 // room reports whether extra+1 more connections fit within the bound and
 // the server's learned limit.
-func (p *pool) room(extra int) bool {
+func (p *Pool) room(extra int) bool {
 	bound := p.max
 	if p.limit > 0 && p.limit < bound {
 		bound = p.limit
@@ -150,7 +134,7 @@ func (p *pool) room(extra int) bool {
 // stale, whose slot it takes). The session goes to the first waiter of
 // its mode, or to the idle list; a failure goes to owner, if it still
 // waits.
-func (p *pool) startDial(owner *waiter, stale *session) {
+func (p *Pool) startDial(owner *waiter, stale *Session) {
 	if stale == nil {
 		p.live++
 	}
@@ -162,10 +146,10 @@ func (p *pool) startDial(owner *waiter, stale *session) {
 	go p.runDial(owner, stale)
 }
 
-func (p *pool) runDial(owner *waiter, stale *session) {
+func (p *Pool) runDial(owner *waiter, stale *Session) {
 	defer p.dials.Done()
 	if stale != nil {
-		stale.close()
+		stale.Close()
 	}
 	start := time.Now()
 	s, err := p.dial(p.ctx, owner.mode)
@@ -177,7 +161,7 @@ func (p *pool) runDial(owner *waiter, stale *session) {
 	if owner.background {
 		p.bgDials--
 	}
-	var unused *session
+	var unused *Session
 	switch {
 	case err != nil:
 		p.live--
@@ -191,7 +175,7 @@ func (p *pool) runDial(owner *waiter, stale *session) {
 	p.dispatch()
 	p.mu.Unlock()
 	if unused != nil {
-		unused.close()
+		unused.Close()
 	}
 }
 
@@ -199,8 +183,8 @@ func (p *pool) runDial(owner *waiter, stale *session) {
 // too many (421) while the pool has others teaches the pool its limit,
 // and owner waits for a session to come back; any other failure goes to
 // owner. p.mu must be held.
-func (p *pool) failDial(owner *waiter, err error) {
-	if replyCode(err) == 421 && p.live > 0 {
+func (p *Pool) failDial(owner *waiter, err error) {
+	if busy(err) && p.live > 0 {
 		if p.limit == 0 || p.live < p.limit {
 			p.limit = p.live
 		}
@@ -213,7 +197,7 @@ func (p *pool) failDial(owner *waiter, err error) {
 
 // remove takes w out of the line, and reports whether it was there (not
 // served yet). p.mu must be held.
-func (p *pool) remove(w *waiter) bool {
+func (p *Pool) remove(w *waiter) bool {
 	if i := slices.Index(p.waiters, w); i >= 0 {
 		p.waiters = slices.Delete(p.waiters, i, i+1)
 		return true
