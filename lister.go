@@ -3,6 +3,7 @@ package ftpfs
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -47,12 +48,20 @@ func (f *Fs) fetch(ctx context.Context, s *ftpconn.Session, dir string, inside b
 	return r
 }
 
-// settled reports whether the listing can go to the cache as it is: it
-// came whole, every line parsed, and it cannot be LIST's description of
-// a file or of a link named dir (see describesDir). An empty listing
-// needs checking only when nothing else showed that dir is a directory.
-func (r fetched) settled(dir string) bool {
-	return r.err == nil && r.parseErr == nil && (r.mlsd || !describesDir(dir, r.entries))
+// settled reports whether the listing r of dir can go to the cache as
+// it is: it came whole, every line parsed, it cannot be LIST's
+// description of a file or of a link named dir (see describesDir), and
+// it is not an MLSD listing that LIST's links must complete. An empty
+// listing needs checking only when nothing else showed that dir is a
+// directory.
+func (f *Fs) settled(dir string, r fetched) bool {
+	if r.err != nil || r.parseErr != nil {
+		return false
+	}
+	if r.mlsd {
+		return f.server.Links() != ftpconn.LinksHidden
+	}
+	return !describesDir(dir, r.entries)
 }
 
 // describesDir reports whether a LIST of dir that gave these entries may
@@ -65,6 +74,17 @@ func describesDir(dir string, entries []parsers.Entry) bool {
 	}
 	_, name := splitPath(dir)
 	return entries[0].Name == name || entries[0].Name == dir
+}
+
+// describesLink reports whether a LIST of dir may have described dir
+// itself as a symbolic link rather than listed its target: one entry, a
+// link named as dir or as its whole path, or one line no parser took.
+func describesLink(dir string, r fetched) bool {
+	if describesDir(dir, r.entries) && r.entries[0].Type == parsers.TypeLink {
+		return true
+	}
+	var pe *parsers.ParseError
+	return len(r.entries) == 0 && errors.As(r.parseErr, &pe) && strings.Contains(pe.Line, " -> ")
 }
 
 // listDir returns the entries of the directory at server path dir, from
@@ -89,15 +109,16 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	case r.err != nil:
 		return nil, f.classifyList(dir, r.err)
 	}
+	if !r.mlsd && !f.isBase(dir) && describesLink(dir, r) {
+		// LIST of a link to a directory described the link (some
+		// servers name it by its whole path, which no parser takes):
+		// list the target from inside.
+		if inside := f.fetchDir(query, dir, true); inside.err == nil {
+			r = inside
+		}
+	}
 	if !r.mlsd && describesDir(dir, r.entries) && !f.isBase(dir) {
-		if r.entries[0].Type == parsers.TypeLink {
-			// LIST of a link to a directory described the link: list
-			// the target from inside.
-			r = f.fetchDir(query, dir, true)
-			if r.err != nil {
-				return nil, f.classifyList(dir, r.err)
-			}
-		} else if err := f.checkIsDir(dir); err != nil {
+		if err := f.checkIsDir(dir); err != nil {
 			return nil, err // LIST of a file lists the file
 		}
 	}
@@ -107,6 +128,9 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 		if err := f.checkIsDir(dir); err != nil {
 			return nil, err
 		}
+	}
+	if r.mlsd && f.needsLinks(r.entries) {
+		r.entries = f.completeLinks(dir, r.entries)
 	}
 	if r.parseErr != nil {
 		if !f.cfg.skipBadLines {

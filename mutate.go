@@ -1,6 +1,7 @@
 package ftpfs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"syscall"
 	"time"
 
@@ -153,6 +155,13 @@ func (f *Fs) RemoveAll(name string) error {
 // it, depth first.
 func (f *Fs) removeTree(p string, e parsers.Entry) error {
 	removeChildren := func(children []parsers.Entry) error {
+		// Links first: removing a link's target first would leave the
+		// link dangling, and some servers (their DELE follows links)
+		// cannot remove a dangling link.
+		children = slices.Clone(children)
+		slices.SortStableFunc(children, func(a, b parsers.Entry) int {
+			return cmp.Compare(linkRank(a), linkRank(b))
+		})
 		for _, child := range children {
 			if err := f.removeTree(path.Join(p, child.Name), child); err != nil {
 				return err
@@ -188,6 +197,14 @@ func (f *Fs) removeTree(p string, e parsers.Entry) error {
 		return nil
 	}
 	return err
+}
+
+// linkRank orders links before other entries.
+func linkRank(e parsers.Entry) int {
+	if e.Type == parsers.TypeLink {
+		return 0
+	}
+	return 1
 }
 
 // Rename renames (moves) oldname to newname with RNFR and RNTO. Whether

@@ -218,7 +218,7 @@ func (p *prefetcher) work() {
 			// parent just showed dir as a directory.
 			r := f.fetch(f.ctx, s, dir, false)
 			f.pool.Put(s, r.err)
-			if r.settled(dir) {
+			if f.settled(dir, r) {
 				entries, stored = r.entries, f.storeListing(dir, r.entries, r.generation)
 			}
 		} else {

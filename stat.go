@@ -48,7 +48,9 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	case cache.Hit:
 		return e, nil
 	case cache.NotExist:
-		return parsers.Entry{}, fs.ErrNotExist
+		if !f.mayHideLinks() {
+			return parsers.Entry{}, fs.ErrNotExist
+		}
 	}
 	dir, name := splitPath(p)
 	entries, err := f.listDir(dir)
@@ -70,15 +72,12 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if err != nil { // a partial listing cannot prove that the name is missing
 		return parsers.Entry{}, err
 	}
-	if f.server.MLSD() {
-		// Some servers' MLSD (proftpd's) leaves out dangling links and
-		// link loops: ask LIST before saying the name is missing.
-		listed, _ := f.listWithLIST(dir) // an error leaves the answer to MLSD
-		for _, e := range listed {
-			if e.Name == name && e.Type == parsers.TypeLink {
-				f.cache.Put(p, e)
-				return e, nil
-			}
+	if f.mayHideLinks() {
+		// Some servers' MLSD leaves out dangling links and link loops:
+		// ask LIST before saying the name is missing.
+		if e, ok := f.hiddenLink(dir, name, entries); ok {
+			f.cache.Put(p, e)
+			return e, nil
 		}
 	}
 	return parsers.Entry{}, fs.ErrNotExist

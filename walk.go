@@ -118,7 +118,7 @@ func (t *treeLister) work(ctx context.Context, helper bool) {
 			var r fetched
 			if !f.prefetch.await(dir) || !f.cache.HasDir(dir) {
 				r = f.fetch(ctx, s, dir, false)
-				if good = r.settled(dir); good {
+				if good = f.settled(dir, r); good {
 					entries = r.entries
 					f.storeListing(dir, entries, r.generation)
 				}

@@ -17,6 +17,9 @@ type Server struct {
 	mlsd     bool              // listings are MLSD
 	dashA    support           // LIST -a <path>
 	refused  map[string]bool   // commands the server does not have
+	links    LinksInMLSD
+	// linksProbed: a first MLSD listing was compared with LIST.
+	linksProbed bool
 }
 
 // support is what is known of an optional feature.
@@ -145,4 +148,44 @@ func (sv *Server) setListDashA(v support) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	sv.dashA = v
+}
+
+// LinksInMLSD is what is known of how the server's MLSD shows symbolic
+// links: some show them as links (type=OS.unix=slink), some show a
+// link as its target, or leave dangling links and loops out (what LIST
+// shows tells).
+type LinksInMLSD uint8
+
+// What is known of LinksInMLSD.
+const (
+	LinksUnknown LinksInMLSD = iota // not compared with LIST yet
+	LinksShown                      // a comparison found MLSD and LIST agree on links
+	LinksHidden                     // MLSD hid a link that LIST showed
+)
+
+// Links returns what is known of how MLSD shows links.
+func (sv *Server) Links() LinksInMLSD {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return sv.links
+}
+
+// SawLinks records what a comparison of MLSD with LIST found. Hidden is
+// for good: one server does not change its ways.
+func (sv *Server) SawLinks(l LinksInMLSD) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.links != LinksHidden {
+		sv.links = l
+	}
+}
+
+// ProbeLinks reports, once per server, true: the caller should compare
+// its first MLSD listing with LIST.
+func (sv *Server) ProbeLinks() bool {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	first := !sv.linksProbed
+	sv.linksProbed = true
+	return first
 }
