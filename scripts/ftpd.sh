@@ -77,20 +77,35 @@ VSFTPD_IMPLICIT_PORT=${VSFTPD_IMPLICIT_PORT:-2990}
 VSFTPD_IMPLICIT_PASV=${VSFTPD_IMPLICIT_PASV:-30300-30399}
 PROFTPD_IMPLICIT_PORT=${PROFTPD_IMPLICIT_PORT:-2991}
 PROFTPD_IMPLICIT_PASV=${PROFTPD_IMPLICIT_PASV:-30400-30499}
+PYFTPDLIB_PORT=${PYFTPDLIB_PORT:-2124}
+PYFTPDLIB_PASV=${PYFTPDLIB_PASV:-30500-30599}
+PYFTPDLIB_TLS_PORT=${PYFTPDLIB_TLS_PORT:-2125}
+PYFTPDLIB_TLS_PASV=${PYFTPDLIB_TLS_PASV:-30600-30699}
+INETUTILS_PORT=${INETUTILS_PORT:-2126}
+BSDFTPD_PORT=${BSDFTPD_PORT:-2127}
 
 PREFIX=$STATE/prefix
 TLS=$STATE/tls
 PAM_SERVICE=ftpfs-ftpd
-PACKAGES=(vsftpd pure-ftpd proftpd-core proftpd-mod-crypto)
+PACKAGES=(vsftpd pure-ftpd proftpd-core proftpd-mod-crypto inetutils-ftpd ftpd-ssl)
 # name -> binary (relative to $PREFIX), used for install checks and for stop.
-BINARIES=(usr/sbin/vsftpd usr/sbin/pure-ftpd usr/bin/pure-pw usr/sbin/proftpd usr/lib/proftpd/mod_tls.so)
-# instance name -> binary basename
+BINARIES=(usr/sbin/vsftpd usr/sbin/pure-ftpd usr/bin/pure-pw usr/sbin/proftpd usr/lib/proftpd/mod_tls.so
+	usr/sbin/ftpd usr/sbin/in.ftpd)
+# Installed system-wide (libraries, no daemon, no conflict): pyftpdlib and
+# what its TLS handler needs, for Debian's own python3.
+PY_PACKAGES=(python3 python3-pyftpdlib python3-openssl)
+PYTHON=/usr/bin/python3
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PAM_FTP=/etc/pam.d/ftp
+# instance name -> binary basename (a glob: python3.11 runs the python ones)
 declare -A INSTANCE_BIN=(
 	[vsftpd]=vsftpd [vsftpd-implicit]=vsftpd
 	[pureftpd]=pure-ftpd
 	[proftpd]=proftpd [proftpd-implicit]=proftpd
+	[pyftpdlib]='python3*' [pyftpdlib-tls]='python3*'
+	[inetutils]='python3*' [bsdftpd]='python3*'
 )
-INSTANCES=(vsftpd vsftpd-implicit pureftpd proftpd proftpd-implicit)
+INSTANCES=(vsftpd vsftpd-implicit pureftpd proftpd proftpd-implicit pyftpdlib pyftpdlib-tls inetutils bsdftpd)
 
 export TZ=UTC
 export DEBIAN_FRONTEND=noninteractive
@@ -136,6 +151,7 @@ installed_ok() {
 		fi
 	done
 	command -v openssl >/dev/null || return 1
+	"$PYTHON" -c 'import pyftpdlib, OpenSSL' 2>/dev/null || return 1
 	return 0
 }
 
@@ -145,7 +161,7 @@ install_daemons() {
 		return 0
 	fi
 	log "installing daemons into $PREFIX"
-	apt_install openssl ca-certificates
+	apt_install openssl ca-certificates "${PY_PACKAGES[@]}"
 	local debs=$STATE/debs
 	rm -rf "$debs" "$PREFIX"
 	mkdir -p "$debs" "$PREFIX"
@@ -177,6 +193,7 @@ install_daemons() {
 	for deb in "$debs"/*.deb; do
 		printf '%s %s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)"
 	done >"$PREFIX/VERSIONS"
+	dpkg-query -W -f='${Package} ${Version}\n' python3-pyftpdlib >>"$PREFIX/VERSIONS"
 	log "installed: $(tr '\n' ' ' <"$PREFIX/VERSIONS")"
 }
 
@@ -230,6 +247,37 @@ setup_tls() {
 		chmod 644 ca.pem server.pem
 		rm -f server.csr
 	)
+}
+
+# The inetd-style daemons (inetutils ftpd, ftpd-ssl's in.ftpd) log the
+# system user ftpfs in through /etc/passwd + /etc/shadow (inetutils) or the
+# PAM service "ftp" (in.ftpd). in.ftpd runs pam_authenticate at USER and
+# needs pam_ftp first in the stack to answer "331 Password required"
+# (with only /etc/pam.d/other it replies "550 Authentication failure"), so
+# /etc/pam.d/ftp is written when missing, with ftpd-ssl's own stack.
+setup_inetd_auth() {
+	if [[ -f /etc/ftpusers ]] && grep -qx "[[:space:]]*$USER_NAME[[:space:]]*" /etc/ftpusers; then
+		die "/etc/ftpusers denies $USER_NAME: remove it from there"
+	fi
+	if [[ -f /etc/ftpchroot ]] && grep -qx "[[:space:]]*$USER_NAME[[:space:]]*" /etc/ftpchroot; then
+		die "/etc/ftpchroot lists $USER_NAME: the inetd-style daemons must not chroot it (see the header)"
+	fi
+	if [[ ! -f $PAM_FTP ]]; then
+		log "writing $PAM_FTP (ftpd-ssl's PAM stack)"
+		cat >"$PAM_FTP" <<'EOF'
+# written by ftpfs scripts/ftpd.sh: ftpd-ssl's /etc/pam.d/ftp
+auth	required	pam_listfile.so item=user sense=deny file=/etc/ftpusers onerr=succeed
+auth	sufficient	pam_ftp.so
+@include common-account
+@include common-session
+@include common-auth
+auth	required	pam_shells.so
+EOF
+	elif ! grep -q pam_ftp "$PAM_FTP"; then
+		log "warning: $PAM_FTP has no pam_ftp: in.ftpd may refuse USER with 550"
+	fi
+	grep -qx "$(getent passwd "$USER_NAME" | cut -d: -f7)" /etc/shells ||
+		die "the shell of $USER_NAME is not in /etc/shells (in.ftpd and pam_shells require it)"
 }
 
 # ----------------------------------------------------------------- configs --
@@ -381,7 +429,8 @@ pidfile() { echo "$STATE/$1/$1.pid"; }
 is_ours() { # instance pid -> 0 if pid runs the instance's binary
 	local exe
 	exe=$(readlink "/proc/$2/exe" 2>/dev/null) || return 1
-	[[ ${exe##*/} == "${INSTANCE_BIN[$1]}" ]]
+	# shellcheck disable=SC2053 # the right side is a glob on purpose
+	[[ ${exe##*/} == ${INSTANCE_BIN[$1]} ]]
 }
 
 stop_instance() { # instance
@@ -475,6 +524,13 @@ export FTPFS_PUREFTPD_ROOT='$STATE/pureftpd/root'
 export FTPFS_PROFTPD_URL='$(url "" "$PROFTPD_PORT")'
 export FTPFS_PROFTPD_ROOT='$STATE/proftpd/root'
 export FTPFS_PROFTPD_IMPLICIT_URL='$(url s "$PROFTPD_IMPLICIT_PORT")'
+export FTPFS_PYFTPDLIB_URL='$(url "" "$PYFTPDLIB_PORT")'
+export FTPFS_PYFTPDLIB_FTPES_URL='$(url es "$PYFTPDLIB_TLS_PORT")'
+export FTPFS_PYFTPDLIB_ROOT='$STATE/pyftpdlib/root'
+export FTPFS_INETUTILS_URL='$(url "" "$INETUTILS_PORT")%2F${STATE#/}/inetutils/root/'
+export FTPFS_INETUTILS_ROOT='$STATE/inetutils/root'
+export FTPFS_BSDFTPD_URL='$(url "" "$BSDFTPD_PORT")%2F${STATE#/}/bsdftpd/root/'
+export FTPFS_BSDFTPD_ROOT='$STATE/bsdftpd/root'
 export FTPFS_TEST_CA='$TLS/ca.pem'
 export FTPFS_FTPD_STATE='$STATE'
 EOF
@@ -487,11 +543,14 @@ cmd_stop() {
 
 cmd_start() {
 	[[ $(id -u) == 0 ]] || die "must run as root"
+	# The inetd-style daemons' URLs carry $STATE unescaped.
+	[[ $STATE =~ ^[A-Za-z0-9/._-]+$ ]] || die "FTPD_STATE must be made of [A-Za-z0-9/._-] only: $STATE"
 	mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	cmd_stop
 	install_daemons
 	setup_user
+	setup_inetd_auth
 	setup_tls
 	local inst
 	for inst in "${INSTANCES[@]}"; do
@@ -501,6 +560,10 @@ cmd_start() {
 	fresh_root "$STATE/vsftpd/root"
 	fresh_root "$STATE/pureftpd/root"
 	fresh_root "$STATE/proftpd/root"
+	fresh_root "$STATE/pyftpdlib/root"
+	fresh_root "$STATE/inetutils/root"
+	fresh_root "$STATE/bsdftpd/root"
+	(umask 077 && printf '%s\n' "$PASS" >"$STATE/pyftpdlib/password")
 
 	write_vsftpd_conf vsftpd "$VSFTPD_PORT" "$VSFTPD_PASV" NO "$STATE/vsftpd/root"
 	write_vsftpd_conf vsftpd-implicit "$VSFTPD_IMPLICIT_PORT" "$VSFTPD_IMPLICIT_PASV" YES "$STATE/vsftpd/root"
@@ -519,6 +582,22 @@ cmd_start() {
 		-O "clf:$STATE/pureftpd/xfer.log" -c 50 -C 50 -d
 	launch proftpd "$PREFIX/usr/sbin/proftpd" -n -c "$STATE/proftpd/proftpd.conf"
 	launch proftpd-implicit "$PREFIX/usr/sbin/proftpd" -n -c "$STATE/proftpd-implicit/proftpd.conf"
+	# pyftpdlib: plain FTPHandler, and TLS_FTPHandler (AUTH TLS optional)
+	# on its own port, both over the same root.
+	launch pyftpdlib "$PYTHON" "$SCRIPTS/pyftpd.py" --host "$HOST" --port "$PYFTPDLIB_PORT" \
+		--pasv "$PYFTPDLIB_PASV" --root "$STATE/pyftpdlib/root" --user "$USER_NAME" \
+		--password-file "$STATE/pyftpdlib/password" --log "$STATE/pyftpdlib/pyftpdlib.log" \
+		--banner "ftpfs test pyftpdlib (pyftpdlib)"
+	launch pyftpdlib-tls "$PYTHON" "$SCRIPTS/pyftpd.py" --host "$HOST" --port "$PYFTPDLIB_TLS_PORT" \
+		--pasv "$PYFTPDLIB_TLS_PASV" --root "$STATE/pyftpdlib/root" --user "$USER_NAME" \
+		--password-file "$STATE/pyftpdlib/password" --log "$STATE/pyftpdlib-tls/pyftpdlib.log" \
+		--tls "$TLS/server.pem" "$TLS/server.key" --banner "ftpfs test pyftpdlib (pyftpdlib-tls)"
+	# inetd-style daemons behind scripts/inetd.py, one process per session.
+	# -u 022: umask as the other daemons (in.ftpd's default is 027).
+	launch inetutils "$PYTHON" "$SCRIPTS/inetd.py" "$HOST" "$INETUTILS_PORT" \
+		"$STATE/inetutils/sessions.log" "$PREFIX/usr/sbin/ftpd" -u 022
+	launch bsdftpd "$PYTHON" "$SCRIPTS/inetd.py" "$HOST" "$BSDFTPD_PORT" \
+		"$STATE/bsdftpd/sessions.log" "$PREFIX/usr/sbin/in.ftpd" -4 -u 022
 
 	local failed=0
 	wait_ready vsftpd "$VSFTPD_PORT" plain || failed=1
@@ -526,6 +605,10 @@ cmd_start() {
 	wait_ready pureftpd "$PUREFTPD_PORT" plain || failed=1
 	wait_ready proftpd "$PROFTPD_PORT" plain || failed=1
 	wait_ready proftpd-implicit "$PROFTPD_IMPLICIT_PORT" implicit || failed=1
+	wait_ready pyftpdlib "$PYFTPDLIB_PORT" plain || failed=1
+	wait_ready pyftpdlib-tls "$PYFTPDLIB_TLS_PORT" plain || failed=1
+	wait_ready inetutils "$INETUTILS_PORT" plain || failed=1
+	wait_ready bsdftpd "$BSDFTPD_PORT" plain || failed=1
 	if ((failed)); then
 		cmd_stop
 		die "some daemons failed to start (logs above)"
