@@ -45,6 +45,11 @@ type quirks struct {
 	// linksAsFiles: listings show symbolic links as files of the link's
 	// own size, with no target (ftpserverlib).
 	linksAsFiles bool
+	// danglingLinksStay: DELE stat()s (follows) its argument before
+	// unlinking, so a dangling link or a link loop cannot be removed
+	// over FTP: "550 ...: No such file or directory." / "Too many levels
+	// of symbolic links." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
+	danglingLinksStay bool
 	// listCap: listings stop at this many entries, "." and ".."
 	// included, and the final reply says so (pure-ftpd's -L default).
 	listCap int
@@ -175,10 +180,10 @@ func integrationServers(t *testing.T) []server {
 		// The inetd-style daemons list with /bin/ls and have no MLSD
 		// and no MFMT; their URLs are absolute (%2F) paths, as they
 		// do not chroot the user.
-		{"inetutils", "INETUTILS", quirks{noChtimes: true}, true},
+		{"inetutils", "INETUTILS", quirks{noChtimes: true, danglingLinksStay: true}, true},
 		// ftpd-ssl answers AUTH with 234 but never loads a certificate,
 		// so the handshake fails (docs/dialects-found.md).
-		{"bsdftpd", "BSDFTPD", quirks{noChtimes: true}, true},
+		{"bsdftpd", "BSDFTPD", quirks{noChtimes: true, danglingLinksStay: true}, true},
 	}
 	var out []server
 	for _, d := range daemons {
