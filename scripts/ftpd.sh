@@ -3,33 +3,57 @@
 #
 # Usage (as root, on Debian 12 "bookworm"):
 #   eval "$(scripts/ftpd.sh start)"   # install if needed, (re)start, print exports
-#   scripts/ftpd.sh env                # print the same export lines again
+#   scripts/ftpd.sh env                # print the same export lines again (ports and
+#                                      # password as `start` used them: $FTPD_STATE/config.env)
 #   scripts/ftpd.sh stop               # stop what `start` started (idempotent)
 #   scripts/ftpd.sh status             # which daemons are running
 #
 # What it does:
-#   * Installs nothing system-wide but shared libraries: the daemons conflict
-#     with each other as Debian packages (Provides/Conflicts: ftp-server), so
-#     all three are fetched with `apt-get download` and unpacked with
-#     `dpkg -x` into a private prefix ($FTPD_STATE/prefix). Their shared
-#     library dependencies (lib* entries of the packages' Depends) are
-#     installed with `apt-get install --no-upgrade`, and every binary is
-#     checked with ldd. `apt-get update` is run first if /var/lib/apt/lists
-#     holds no package lists (or a download fails on stale lists). No
-#     maintainer scripts run, so no service is started and /etc/ is not
-#     touched beyond the two items below. After the first run the unpacked
-#     prefix is reused and a restart takes a few seconds.
+#   * Installs nothing system-wide but shared libraries, pyftpdlib and one
+#     PAM file: the C daemons conflict with each other as Debian packages
+#     (Provides/Conflicts: ftp-server), so vsftpd, pure-ftpd, proftpd,
+#     inetutils-ftpd and ftpd-ssl are fetched with `apt-get download` and
+#     unpacked with `dpkg -x` into a private prefix ($FTPD_STATE/prefix).
+#     Their shared library dependencies (lib* entries of the packages'
+#     Depends) are installed with `apt-get install --no-upgrade`, and every
+#     binary is checked with ldd. pyftpdlib is a Python library, no daemon
+#     and no conflict: python3, python3-pyftpdlib and python3-openssl are
+#     installed with apt-get, and run by Debian's /usr/bin/python3 (not
+#     whatever `python3` is first on PATH). `apt-get update` is run first if
+#     /var/lib/apt/lists holds no package lists (or a download fails on
+#     stale lists). No maintainer scripts run, so no service is started and
+#     /etc/ is not touched beyond the three items below. After the first run
+#     the unpacked prefix is reused and a restart takes a few seconds.
 #   * Creates (or updates) the system user `ftpfs` (home = the vsftpd root,
-#     password $FTPFS_PASS) and a PAM service /etc/pam.d/ftpfs-ftpd
-#     (pam_unix) for vsftpd. pure-ftpd (PureDB) and proftpd (AuthUserFile)
-#     use virtual users named `ftpfs` mapped to the same uid/gid, each with
-#     its own root directory. Every daemon chroots the user into its root.
+#     password $FTPFS_PASS, shell /bin/sh) and a PAM service
+#     /etc/pam.d/ftpfs-ftpd (pam_unix) for vsftpd. pure-ftpd (PureDB) and
+#     proftpd (AuthUserFile) use virtual users named `ftpfs` mapped to the
+#     same uid/gid, each with its own root directory; pyftpdlib a
+#     DummyAuthorizer user `ftpfs` (perms elradfmwMT) with the same
+#     password. The inetd-style daemons log the system user in: inetutils
+#     ftpd through /etc/passwd+shadow, in.ftpd through the PAM service
+#     `ftp`, which needs pam_ftp first (else USER gets "550 Authentication
+#     failure"): /etc/pam.d/ftp is written when missing, with ftpd-ssl's own
+#     stack. `start` fails if /etc/ftpusers denies `ftpfs` or /etc/ftpchroot
+#     lists it.
+#   * Roots: vsftpd, pure-ftpd and proftpd chroot the user into its root;
+#     pyftpdlib confines it to its root (a virtual "/", no chroot(2)).
+#     inetutils ftpd and in.ftpd chroot only users in /etc/ftpchroot, into
+#     their home (the vsftpd root, shared): they do NOT chroot here, the
+#     user sees the whole filesystem, logs in to its home, and their URLs
+#     name their roots by absolute path (RFC 1738 %2F):
+#       ftp://ftpfs:PASS@127.0.0.1:2126/%2Ftmp/ftpfs-ftpd/inetutils/root/
+#     so that FTPFS_<X>_ROOT on disk is the URL's base directory (hence
+#     FTPD_STATE must be made of [A-Za-z0-9/._-]).
 #   * Generates a self-signed CA and a server certificate for 127.0.0.1 /
 #     localhost (IP SAN 127.0.0.1, DNS SAN localhost) in $FTPD_STATE/tls
 #     (kept across restarts while valid; the CA is $FTPFS_TEST_CA).
 #   * Writes one config file per daemon instance and runs each in the
 #     foreground mode of the daemon, in its own session (setsid), as a
 #     background process of this script; PID files in $FTPD_STATE/<name>/.
+#     inetutils ftpd and in.ftpd are inetd-style (one process per session,
+#     the socket as stdin/stdout): scripts/inetd.py, a minimal accept loop,
+#     execs one per connection (stderr to $FTPD_STATE/<name>/sessions.log).
 #     Every daemon listens on 127.0.0.1 only:
 #       vsftpd    3.0.3  port 2121, PASV 30000-30099  LIST only (no MLSD);
 #                        explicit FTPS optional (AUTH TLS), require_ssl_reuse=YES (default)
@@ -38,6 +62,16 @@
 #                        explicit FTPS optional (TLSRequired off; session reuse required, the default)
 #       vsftpd    implicit FTPS  port 2990, PASV 30300-30399 (same root as vsftpd)
 #       proftpd   implicit FTPS  port 2991, PASV 30400-30499 (same root as proftpd)
+#       pyftpdlib 1.5.7  port 2124, PASV 30500-30599  MLSD, MFMT, SITE CHMOD; no TLS
+#                        (FTPHandler, scripts/pyftpd.py)
+#       pyftpdlib explicit FTPS  port 2125, PASV 30600-30699 (TLS_FTPHandler,
+#                        TLS optional; same root as pyftpdlib)
+#       inetutils ftpd 2.4  port 2126  LIST (ls), no MLSD/MFMT, no TLS; PASV
+#                        ports are the kernel's (it has no option for a range)
+#       in.ftpd (ftpd-ssl, Linux-ftpd 0.17)  port 2127  LIST (/bin/ls), no
+#                        FEAT/MLSD/MFMT; PASV ports the kernel's. Its AUTH TLS
+#                        answers 234 but every handshake fails (it never loads
+#                        a certificate: docs/dialects-found.md), so no TLS.
 #     All daemons run with TZ=UTC and list times in UTC.
 #   * `start` stops any instance it started before, wipes and recreates each
 #     daemon's root directory (fresh, empty, owned by ftpfs), starts every
@@ -46,7 +80,9 @@
 #     log tail of any daemon that does not and fails, and finally prints the
 #     `export` lines (stdout; progress goes to stderr).
 #   * `stop` signals only the process groups whose leaders are in its PID
-#     files (after checking the PID still runs the expected binary).
+#     files (after checking the PID still runs the expected binary; for the
+#     Python-run instances, a python3* binary); that ends the sessions of
+#     the inetd-style daemons too.
 #
 # Environment (all optional):
 #   FTPD_STATE (/tmp/ftpfs-ftpd)  FTPFS_PASS (ftpfs-Secret-42)  FTPD_WAIT (20)
@@ -55,10 +91,16 @@
 #   PROFTPD_PORT (2123) PROFTPD_PASV (30200-30299)
 #   VSFTPD_IMPLICIT_PORT (2990) VSFTPD_IMPLICIT_PASV (30300-30399)
 #   PROFTPD_IMPLICIT_PORT (2991) PROFTPD_IMPLICIT_PASV (30400-30499)
+#   PYFTPDLIB_PORT (2124) PYFTPDLIB_PASV (30500-30599)
+#   PYFTPDLIB_TLS_PORT (2125) PYFTPDLIB_TLS_PASV (30600-30699)
+#   INETUTILS_PORT (2126) BSDFTPD_PORT (2127)
 #
 # Printed exports: FTPFS_VSFTPD_URL, FTPFS_VSFTPD_ROOT, FTPFS_VSFTPD_IMPLICIT_URL,
 # FTPFS_PUREFTPD_URL, FTPFS_PUREFTPD_ROOT, FTPFS_PROFTPD_URL, FTPFS_PROFTPD_ROOT,
-# FTPFS_PROFTPD_IMPLICIT_URL, FTPFS_TEST_CA, FTPFS_FTPD_STATE.
+# FTPFS_PROFTPD_IMPLICIT_URL, FTPFS_PYFTPDLIB_URL, FTPFS_PYFTPDLIB_FTPES_URL
+# (ftpes://, the TLS instance), FTPFS_PYFTPDLIB_ROOT, FTPFS_INETUTILS_URL,
+# FTPFS_INETUTILS_ROOT, FTPFS_BSDFTPD_URL, FTPFS_BSDFTPD_ROOT, FTPFS_TEST_CA,
+# FTPFS_FTPD_STATE.
 set -euo pipefail
 
 STATE=$(realpath -m "${FTPD_STATE:-/tmp/ftpfs-ftpd}")
@@ -83,6 +125,12 @@ PYFTPDLIB_TLS_PORT=${PYFTPDLIB_TLS_PORT:-2125}
 PYFTPDLIB_TLS_PASV=${PYFTPDLIB_TLS_PASV:-30600-30699}
 INETUTILS_PORT=${INETUTILS_PORT:-2126}
 BSDFTPD_PORT=${BSDFTPD_PORT:-2127}
+
+# What `start` used, saved in $STATE/config.env so that `env` prints the
+# exports of the running instances whatever the caller's environment.
+CONFIG_VARS=(PASS VSFTPD_PORT VSFTPD_PASV PUREFTPD_PORT PUREFTPD_PASV PROFTPD_PORT PROFTPD_PASV
+	VSFTPD_IMPLICIT_PORT VSFTPD_IMPLICIT_PASV PROFTPD_IMPLICIT_PORT PROFTPD_IMPLICIT_PASV
+	PYFTPDLIB_PORT PYFTPDLIB_PASV PYFTPDLIB_TLS_PORT PYFTPDLIB_TLS_PASV INETUTILS_PORT BSDFTPD_PORT)
 
 PREFIX=$STATE/prefix
 TLS=$STATE/tls
@@ -512,6 +560,18 @@ wait_ready() { # instance port plain|implicit
 
 # ---------------------------------------------------------------- commands --
 
+save_config() {
+	local v
+	for v in "${CONFIG_VARS[@]}"; do printf '%s=%q\n' "$v" "${!v}"; done >"$STATE/config.env.new"
+	chmod 600 "$STATE/config.env.new"
+	mv "$STATE/config.env.new" "$STATE/config.env"
+}
+
+load_config() {
+	# shellcheck disable=SC1091 # written by save_config
+	if [[ -f $STATE/config.env ]]; then source "$STATE/config.env"; fi
+}
+
 url() { printf 'ftp%s://%s:%s@%s:%s/' "$1" "$USER_NAME" "$PASS" "$HOST" "$2"; }
 
 print_env() {
@@ -600,6 +660,7 @@ cmd_start() {
 		"$STATE/bsdftpd/sessions.log" "$PREFIX/usr/sbin/in.ftpd" -4 -u 022
 
 	local failed=0
+	save_config
 	wait_ready vsftpd "$VSFTPD_PORT" plain || failed=1
 	wait_ready vsftpd-implicit "$VSFTPD_IMPLICIT_PORT" implicit || failed=1
 	wait_ready pureftpd "$PUREFTPD_PORT" plain || failed=1
@@ -633,7 +694,10 @@ cmd_status() {
 case ${1:-} in
 start) cmd_start ;;
 stop) cmd_stop ;;
-env) print_env ;;
+env)
+	load_config
+	print_env
+	;;
 status) cmd_status ;;
 *)
 	echo "usage: $0 start|stop|env|status" >&2
