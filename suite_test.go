@@ -45,6 +45,11 @@ type quirks struct {
 	// linksAsFiles: listings show symbolic links as files of the link's
 	// own size, with no target (ftpserverlib).
 	linksAsFiles bool
+	// danglingLinksStay: DELE stat()s (follows) its argument before
+	// unlinking, so a dangling link or a link loop cannot be removed
+	// over FTP: "550 ...: No such file or directory." / "Too many levels
+	// of symbolic links." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
+	danglingLinksStay bool
 	// listCap: listings stop at this many entries, "." and ".."
 	// included, and the final reply says so (pure-ftpd's -L default).
 	listCap int
@@ -163,10 +168,22 @@ func integrationServers(t *testing.T) []server {
 	daemons := []struct {
 		name, env string
 		quirks    quirks
+		// noTLS: the daemon offers no working AUTH TLS (no -ftpes run).
+		noTLS bool
 	}{
-		{"vsftpd", "VSFTPD", quirks{}},
-		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, listCap: 10000}},
-		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}},
+		{"vsftpd", "VSFTPD", quirks{}, false},
+		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, listCap: 10000}, false},
+		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}, false},
+		// pyftpdlib's TLS_FTPHandler runs on a port of its own
+		// (FTPFS_PYFTPDLIB_FTPES_URL), over the same root.
+		{"pyftpdlib", "PYFTPDLIB", quirks{mlsd: true}, false},
+		// The inetd-style daemons list with /bin/ls and have no MLSD
+		// and no MFMT; their URLs are absolute (%2F) paths, as they
+		// do not chroot the user.
+		{"inetutils", "INETUTILS", quirks{noChtimes: true, danglingLinksStay: true}, true},
+		// ftpd-ssl answers AUTH with 234 but never loads a certificate,
+		// so the handshake fails (docs/dialects-found.md).
+		{"bsdftpd", "BSDFTPD", quirks{noChtimes: true, danglingLinksStay: true}, true},
 	}
 	var out []server
 	for _, d := range daemons {
@@ -176,9 +193,13 @@ func integrationServers(t *testing.T) []server {
 		}
 		root := os.Getenv("FTPFS_" + d.env + "_ROOT")
 		out = append(out, server{name: d.name, url: plain, root: root, quirks: d.quirks})
-		if pool != nil {
+		if pool != nil && !d.noTLS {
 			tlsConf := &tls.Config{RootCAs: pool}
-			out = append(out, server{name: d.name + "-ftpes", url: "ftpes" + strings.TrimPrefix(plain, "ftp"), tls: tlsConf, root: root, quirks: d.quirks})
+			ftpes := "ftpes" + strings.TrimPrefix(plain, "ftp")
+			if u := os.Getenv("FTPFS_" + d.env + "_FTPES_URL"); u != "" {
+				ftpes = u
+			}
+			out = append(out, server{name: d.name + "-ftpes", url: ftpes, tls: tlsConf, root: root, quirks: d.quirks})
 			if implicit := os.Getenv("FTPFS_" + d.env + "_IMPLICIT_URL"); implicit != "" {
 				out = append(out, server{name: d.name + "-ftps", url: implicit, tls: tlsConf, root: root, quirks: d.quirks})
 			}

@@ -2,8 +2,12 @@
 # scripts/capture-listings.sh — rebuild the golden listing fixtures of the
 # parsers package from real FTP daemons (see scripts/ftpd.sh).
 #
-# Usage (as root): scripts/capture-listings.sh [OUTDIR]
+# Usage (as root): [CAPTURE_SERVERS="..."] scripts/capture-listings.sh [OUTDIR]
 #   OUTDIR defaults to parsers/testdata/listings next to this script.
+#   CAPTURE_SERVERS defaults to "vsftpd pureftpd proftpd"; ftpd.sh's other
+#   daemons are pyftpdlib, inetutils and bsdftpd (captured into
+#   docs/listings-new/, not into parsers/testdata/listings, whose test
+#   wants every capture there in its table).
 #
 # It starts the daemons with scripts/ftpd.sh if they are not running, builds
 # the same tree `golden/` on each daemon's disk (vsftpd, pure-ftpd, proftpd),
@@ -180,7 +184,7 @@ raw_data() {
 	exec 4<"/dev/tcp/$h/$((p1 * 256 + p2))"
 	printf '%s\r\n' "$cmd" >&3
 	r=$(ctl_read)
-	[[ $r == 1[25]0* ]] || { log "$cmd: ${r%%$'\r'*}"; exit 1; }
+	[[ $r == 1[0-9][0-9]* ]] || { log "$cmd: ${r%%$'\r'*}"; exit 1; }
 	cat <&4 >"$out/$file"
 	exec 4<&-
 	stamp "$out/$file"
@@ -210,32 +214,50 @@ ctl_capture() {
 	log "$file: $(tr -d '\r' <"$out/$file" | sed -n 2p)"
 }
 
-declare -A URL=([vsftpd]=$FTPFS_VSFTPD_URL [pureftpd]=$FTPFS_PUREFTPD_URL [proftpd]=$FTPFS_PROFTPD_URL)
-declare -A ROOT=([vsftpd]=$FTPFS_VSFTPD_ROOT [pureftpd]=$FTPFS_PUREFTPD_ROOT [proftpd]=$FTPFS_PROFTPD_ROOT)
-declare -A PORT
-for s in vsftpd pureftpd proftpd; do
-	p=${URL[$s]##*:}
-	PORT[$s]=${p%/}
+# CAPTURE_SERVERS: which of ftpd.sh's daemons to capture (default: the
+# three whose captures parsers/testdata/listings holds). The others:
+# pyftpdlib (MLSD), inetutils and bsdftpd (LIST only; they do not chroot,
+# so their URLs name the root by absolute path and golden/ is reached by
+# its absolute path too).
+read -r -a SERVERS <<<"${CAPTURE_SERVERS:-vsftpd pureftpd proftpd}"
+declare -A URL ROOT PORT BASE
+for s in "${SERVERS[@]}"; do
+	v=${s^^}
+	u=FTPFS_${v}_URL r=FTPFS_${v}_ROOT
+	[[ -n ${!u:-} && -n ${!r:-} ]] || { log "no $u/$r: is ftpd.sh's $s running?"; exit 1; }
+	URL[$s]=${!u}
+	ROOT[$s]=${!r}
+	hostport=${URL[$s]#*@}
+	hostport=${hostport%%/*}
+	PORT[$s]=${hostport##*:}
+	path=/${URL[$s]#*://*/}
+	path=${path%/}
+	case $path in
+	/%2F* | /%2f*) BASE[$s]=/${path:4}/ ;; # absolute
+	*) BASE[$s]="" ;;                      # relative to the login directory
+	esac
 done
+declare -A HAS_MLSD=([pureftpd]=1 [proftpd]=1 [pyftpdlib]=1)
 
-for s in vsftpd pureftpd proftpd; do
+for s in "${SERVERS[@]}"; do
 	log "building tree on $s (${ROOT[$s]})"
 	build_tree "${ROOT[$s]}"
 	write_tree_tsv "${ROOT[$s]}" "$out/$s-tree.tsv"
 	p=${PORT[$s]}
-	raw_data "$p" golden LIST "$s-list.txt"
+	g=${BASE[$s]}golden
+	raw_data "$p" "$g" LIST "$s-list.txt"
 	check_curl "$s-list.txt" "${URL[$s]}golden/"
-	raw_data "$p" golden 'LIST -a' "$s-list-a.txt"
+	raw_data "$p" "$g" 'LIST -a' "$s-list-a.txt"
 	check_curl "$s-list-a.txt" "${URL[$s]}golden/" -X 'LIST -a'
 	if cmp -s "$out/$s-list.txt" "$out/$s-list-a.txt"; then
 		log "$s: LIST -a same as LIST; not kept"
 		rm -f "$out/$s-list-a.txt" "$out/$s-list-a.txt.now"
 	fi
-	if [[ $s != vsftpd ]]; then
-		raw_data "$p" golden MLSD "$s-mlsd.txt"
+	if [[ -n ${HAS_MLSD[$s]:-} ]]; then
+		raw_data "$p" "$g" MLSD "$s-mlsd.txt"
 		check_curl "$s-mlsd.txt" "${URL[$s]}golden/" -X MLSD
-		ctl_capture "$p" "MLST golden/four-k" "$s-mlst.txt"
-		ctl_capture "$p" "MLST golden/link-to-file" "$s-mlst-link.txt"
+		ctl_capture "$p" "MLST $g/four-k" "$s-mlst.txt"
+		ctl_capture "$p" "MLST $g/link-to-file" "$s-mlst-link.txt"
 	fi
 	ctl_capture "$p" FEAT "$s-feat.txt"
 done

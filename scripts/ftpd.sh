@@ -3,33 +3,57 @@
 #
 # Usage (as root, on Debian 12 "bookworm"):
 #   eval "$(scripts/ftpd.sh start)"   # install if needed, (re)start, print exports
-#   scripts/ftpd.sh env                # print the same export lines again
+#   scripts/ftpd.sh env                # print the same export lines again (ports and
+#                                      # password as `start` used them: $FTPD_STATE/config.env)
 #   scripts/ftpd.sh stop               # stop what `start` started (idempotent)
 #   scripts/ftpd.sh status             # which daemons are running
 #
 # What it does:
-#   * Installs nothing system-wide but shared libraries: the daemons conflict
-#     with each other as Debian packages (Provides/Conflicts: ftp-server), so
-#     all three are fetched with `apt-get download` and unpacked with
-#     `dpkg -x` into a private prefix ($FTPD_STATE/prefix). Their shared
-#     library dependencies (lib* entries of the packages' Depends) are
-#     installed with `apt-get install --no-upgrade`, and every binary is
-#     checked with ldd. `apt-get update` is run first if /var/lib/apt/lists
-#     holds no package lists (or a download fails on stale lists). No
-#     maintainer scripts run, so no service is started and /etc/ is not
-#     touched beyond the two items below. After the first run the unpacked
-#     prefix is reused and a restart takes a few seconds.
+#   * Installs nothing system-wide but shared libraries, pyftpdlib and one
+#     PAM file: the C daemons conflict with each other as Debian packages
+#     (Provides/Conflicts: ftp-server), so vsftpd, pure-ftpd, proftpd,
+#     inetutils-ftpd and ftpd-ssl are fetched with `apt-get download` and
+#     unpacked with `dpkg -x` into a private prefix ($FTPD_STATE/prefix).
+#     Their shared library dependencies (lib* entries of the packages'
+#     Depends) are installed with `apt-get install --no-upgrade`, and every
+#     binary is checked with ldd. pyftpdlib is a Python library, no daemon
+#     and no conflict: python3, python3-pyftpdlib and python3-openssl are
+#     installed with apt-get, and run by Debian's /usr/bin/python3 (not
+#     whatever `python3` is first on PATH). `apt-get update` is run first if
+#     /var/lib/apt/lists holds no package lists (or a download fails on
+#     stale lists). No maintainer scripts run, so no service is started and
+#     /etc/ is not touched beyond the three items below. After the first run
+#     the unpacked prefix is reused and a restart takes a few seconds.
 #   * Creates (or updates) the system user `ftpfs` (home = the vsftpd root,
-#     password $FTPFS_PASS) and a PAM service /etc/pam.d/ftpfs-ftpd
-#     (pam_unix) for vsftpd. pure-ftpd (PureDB) and proftpd (AuthUserFile)
-#     use virtual users named `ftpfs` mapped to the same uid/gid, each with
-#     its own root directory. Every daemon chroots the user into its root.
+#     password $FTPFS_PASS, shell /bin/sh) and a PAM service
+#     /etc/pam.d/ftpfs-ftpd (pam_unix) for vsftpd. pure-ftpd (PureDB) and
+#     proftpd (AuthUserFile) use virtual users named `ftpfs` mapped to the
+#     same uid/gid, each with its own root directory; pyftpdlib a
+#     DummyAuthorizer user `ftpfs` (perms elradfmwMT) with the same
+#     password. The inetd-style daemons log the system user in: inetutils
+#     ftpd through /etc/passwd+shadow, in.ftpd through the PAM service
+#     `ftp`, which needs pam_ftp first (else USER gets "550 Authentication
+#     failure"): /etc/pam.d/ftp is written when missing, with ftpd-ssl's own
+#     stack. `start` fails if /etc/ftpusers denies `ftpfs` or /etc/ftpchroot
+#     lists it.
+#   * Roots: vsftpd, pure-ftpd and proftpd chroot the user into its root;
+#     pyftpdlib confines it to its root (a virtual "/", no chroot(2)).
+#     inetutils ftpd and in.ftpd chroot only users in /etc/ftpchroot, into
+#     their home (the vsftpd root, shared): they do NOT chroot here, the
+#     user sees the whole filesystem, logs in to its home, and their URLs
+#     name their roots by absolute path (RFC 1738 %2F):
+#       ftp://ftpfs:PASS@127.0.0.1:2126/%2Ftmp/ftpfs-ftpd/inetutils/root/
+#     so that FTPFS_<X>_ROOT on disk is the URL's base directory (hence
+#     FTPD_STATE must be made of [A-Za-z0-9/._-]).
 #   * Generates a self-signed CA and a server certificate for 127.0.0.1 /
 #     localhost (IP SAN 127.0.0.1, DNS SAN localhost) in $FTPD_STATE/tls
 #     (kept across restarts while valid; the CA is $FTPFS_TEST_CA).
 #   * Writes one config file per daemon instance and runs each in the
 #     foreground mode of the daemon, in its own session (setsid), as a
 #     background process of this script; PID files in $FTPD_STATE/<name>/.
+#     inetutils ftpd and in.ftpd are inetd-style (one process per session,
+#     the socket as stdin/stdout): scripts/inetd.py, a minimal accept loop,
+#     execs one per connection (stderr to $FTPD_STATE/<name>/sessions.log).
 #     Every daemon listens on 127.0.0.1 only:
 #       vsftpd    3.0.3  port 2121, PASV 30000-30099  LIST only (no MLSD);
 #                        explicit FTPS optional (AUTH TLS), require_ssl_reuse=YES (default)
@@ -38,6 +62,16 @@
 #                        explicit FTPS optional (TLSRequired off; session reuse required, the default)
 #       vsftpd    implicit FTPS  port 2990, PASV 30300-30399 (same root as vsftpd)
 #       proftpd   implicit FTPS  port 2991, PASV 30400-30499 (same root as proftpd)
+#       pyftpdlib 1.5.7  port 2124, PASV 30500-30599  MLSD, MFMT, SITE CHMOD; no TLS
+#                        (FTPHandler, scripts/pyftpd.py)
+#       pyftpdlib explicit FTPS  port 2125, PASV 30600-30699 (TLS_FTPHandler,
+#                        TLS optional; same root as pyftpdlib)
+#       inetutils ftpd 2.4  port 2126  LIST (ls), no MLSD/MFMT, no TLS; PASV
+#                        ports are the kernel's (it has no option for a range)
+#       in.ftpd (ftpd-ssl, Linux-ftpd 0.17)  port 2127  LIST (/bin/ls), no
+#                        FEAT/MLSD/MFMT; PASV ports the kernel's. Its AUTH TLS
+#                        answers 234 but every handshake fails (it never loads
+#                        a certificate: docs/dialects-found.md), so no TLS.
 #     All daemons run with TZ=UTC and list times in UTC.
 #   * `start` stops any instance it started before, wipes and recreates each
 #     daemon's root directory (fresh, empty, owned by ftpfs), starts every
@@ -46,7 +80,9 @@
 #     log tail of any daemon that does not and fails, and finally prints the
 #     `export` lines (stdout; progress goes to stderr).
 #   * `stop` signals only the process groups whose leaders are in its PID
-#     files (after checking the PID still runs the expected binary).
+#     files (after checking the PID still runs the expected binary; for the
+#     Python-run instances, a python3* binary); that ends the sessions of
+#     the inetd-style daemons too.
 #
 # Environment (all optional):
 #   FTPD_STATE (/tmp/ftpfs-ftpd)  FTPFS_PASS (ftpfs-Secret-42)  FTPD_WAIT (20)
@@ -55,10 +91,16 @@
 #   PROFTPD_PORT (2123) PROFTPD_PASV (30200-30299)
 #   VSFTPD_IMPLICIT_PORT (2990) VSFTPD_IMPLICIT_PASV (30300-30399)
 #   PROFTPD_IMPLICIT_PORT (2991) PROFTPD_IMPLICIT_PASV (30400-30499)
+#   PYFTPDLIB_PORT (2124) PYFTPDLIB_PASV (30500-30599)
+#   PYFTPDLIB_TLS_PORT (2125) PYFTPDLIB_TLS_PASV (30600-30699)
+#   INETUTILS_PORT (2126) BSDFTPD_PORT (2127)
 #
 # Printed exports: FTPFS_VSFTPD_URL, FTPFS_VSFTPD_ROOT, FTPFS_VSFTPD_IMPLICIT_URL,
 # FTPFS_PUREFTPD_URL, FTPFS_PUREFTPD_ROOT, FTPFS_PROFTPD_URL, FTPFS_PROFTPD_ROOT,
-# FTPFS_PROFTPD_IMPLICIT_URL, FTPFS_TEST_CA, FTPFS_FTPD_STATE.
+# FTPFS_PROFTPD_IMPLICIT_URL, FTPFS_PYFTPDLIB_URL, FTPFS_PYFTPDLIB_FTPES_URL
+# (ftpes://, the TLS instance), FTPFS_PYFTPDLIB_ROOT, FTPFS_INETUTILS_URL,
+# FTPFS_INETUTILS_ROOT, FTPFS_BSDFTPD_URL, FTPFS_BSDFTPD_ROOT, FTPFS_TEST_CA,
+# FTPFS_FTPD_STATE.
 set -euo pipefail
 
 STATE=$(realpath -m "${FTPD_STATE:-/tmp/ftpfs-ftpd}")
@@ -77,20 +119,41 @@ VSFTPD_IMPLICIT_PORT=${VSFTPD_IMPLICIT_PORT:-2990}
 VSFTPD_IMPLICIT_PASV=${VSFTPD_IMPLICIT_PASV:-30300-30399}
 PROFTPD_IMPLICIT_PORT=${PROFTPD_IMPLICIT_PORT:-2991}
 PROFTPD_IMPLICIT_PASV=${PROFTPD_IMPLICIT_PASV:-30400-30499}
+PYFTPDLIB_PORT=${PYFTPDLIB_PORT:-2124}
+PYFTPDLIB_PASV=${PYFTPDLIB_PASV:-30500-30599}
+PYFTPDLIB_TLS_PORT=${PYFTPDLIB_TLS_PORT:-2125}
+PYFTPDLIB_TLS_PASV=${PYFTPDLIB_TLS_PASV:-30600-30699}
+INETUTILS_PORT=${INETUTILS_PORT:-2126}
+BSDFTPD_PORT=${BSDFTPD_PORT:-2127}
+
+# What `start` used, saved in $STATE/config.env so that `env` prints the
+# exports of the running instances whatever the caller's environment.
+CONFIG_VARS=(PASS VSFTPD_PORT VSFTPD_PASV PUREFTPD_PORT PUREFTPD_PASV PROFTPD_PORT PROFTPD_PASV
+	VSFTPD_IMPLICIT_PORT VSFTPD_IMPLICIT_PASV PROFTPD_IMPLICIT_PORT PROFTPD_IMPLICIT_PASV
+	PYFTPDLIB_PORT PYFTPDLIB_PASV PYFTPDLIB_TLS_PORT PYFTPDLIB_TLS_PASV INETUTILS_PORT BSDFTPD_PORT)
 
 PREFIX=$STATE/prefix
 TLS=$STATE/tls
 PAM_SERVICE=ftpfs-ftpd
-PACKAGES=(vsftpd pure-ftpd proftpd-core proftpd-mod-crypto)
+PACKAGES=(vsftpd pure-ftpd proftpd-core proftpd-mod-crypto inetutils-ftpd ftpd-ssl)
 # name -> binary (relative to $PREFIX), used for install checks and for stop.
-BINARIES=(usr/sbin/vsftpd usr/sbin/pure-ftpd usr/bin/pure-pw usr/sbin/proftpd usr/lib/proftpd/mod_tls.so)
-# instance name -> binary basename
+BINARIES=(usr/sbin/vsftpd usr/sbin/pure-ftpd usr/bin/pure-pw usr/sbin/proftpd usr/lib/proftpd/mod_tls.so
+	usr/sbin/ftpd usr/sbin/in.ftpd)
+# Installed system-wide (libraries, no daemon, no conflict): pyftpdlib and
+# what its TLS handler needs, for Debian's own python3.
+PY_PACKAGES=(python3 python3-pyftpdlib python3-openssl)
+PYTHON=/usr/bin/python3
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PAM_FTP=/etc/pam.d/ftp
+# instance name -> binary basename (a glob: python3.11 runs the python ones)
 declare -A INSTANCE_BIN=(
 	[vsftpd]=vsftpd [vsftpd-implicit]=vsftpd
 	[pureftpd]=pure-ftpd
 	[proftpd]=proftpd [proftpd-implicit]=proftpd
+	[pyftpdlib]='python3*' [pyftpdlib-tls]='python3*'
+	[inetutils]='python3*' [bsdftpd]='python3*'
 )
-INSTANCES=(vsftpd vsftpd-implicit pureftpd proftpd proftpd-implicit)
+INSTANCES=(vsftpd vsftpd-implicit pureftpd proftpd proftpd-implicit pyftpdlib pyftpdlib-tls inetutils bsdftpd)
 
 export TZ=UTC
 export DEBIAN_FRONTEND=noninteractive
@@ -136,6 +199,7 @@ installed_ok() {
 		fi
 	done
 	command -v openssl >/dev/null || return 1
+	"$PYTHON" -c 'import pyftpdlib, OpenSSL' 2>/dev/null || return 1
 	return 0
 }
 
@@ -145,7 +209,7 @@ install_daemons() {
 		return 0
 	fi
 	log "installing daemons into $PREFIX"
-	apt_install openssl ca-certificates
+	apt_install openssl ca-certificates "${PY_PACKAGES[@]}"
 	local debs=$STATE/debs
 	rm -rf "$debs" "$PREFIX"
 	mkdir -p "$debs" "$PREFIX"
@@ -177,6 +241,7 @@ install_daemons() {
 	for deb in "$debs"/*.deb; do
 		printf '%s %s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)"
 	done >"$PREFIX/VERSIONS"
+	dpkg-query -W -f='${Package} ${Version}\n' python3-pyftpdlib >>"$PREFIX/VERSIONS"
 	log "installed: $(tr '\n' ' ' <"$PREFIX/VERSIONS")"
 }
 
@@ -230,6 +295,37 @@ setup_tls() {
 		chmod 644 ca.pem server.pem
 		rm -f server.csr
 	)
+}
+
+# The inetd-style daemons (inetutils ftpd, ftpd-ssl's in.ftpd) log the
+# system user ftpfs in through /etc/passwd + /etc/shadow (inetutils) or the
+# PAM service "ftp" (in.ftpd). in.ftpd runs pam_authenticate at USER and
+# needs pam_ftp first in the stack to answer "331 Password required"
+# (with only /etc/pam.d/other it replies "550 Authentication failure"), so
+# /etc/pam.d/ftp is written when missing, with ftpd-ssl's own stack.
+setup_inetd_auth() {
+	if [[ -f /etc/ftpusers ]] && grep -qx "[[:space:]]*$USER_NAME[[:space:]]*" /etc/ftpusers; then
+		die "/etc/ftpusers denies $USER_NAME: remove it from there"
+	fi
+	if [[ -f /etc/ftpchroot ]] && grep -qx "[[:space:]]*$USER_NAME[[:space:]]*" /etc/ftpchroot; then
+		die "/etc/ftpchroot lists $USER_NAME: the inetd-style daemons must not chroot it (see the header)"
+	fi
+	if [[ ! -f $PAM_FTP ]]; then
+		log "writing $PAM_FTP (ftpd-ssl's PAM stack)"
+		cat >"$PAM_FTP" <<'EOF'
+# written by ftpfs scripts/ftpd.sh: ftpd-ssl's /etc/pam.d/ftp
+auth	required	pam_listfile.so item=user sense=deny file=/etc/ftpusers onerr=succeed
+auth	sufficient	pam_ftp.so
+@include common-account
+@include common-session
+@include common-auth
+auth	required	pam_shells.so
+EOF
+	elif ! grep -q pam_ftp "$PAM_FTP"; then
+		log "warning: $PAM_FTP has no pam_ftp: in.ftpd may refuse USER with 550"
+	fi
+	grep -qx "$(getent passwd "$USER_NAME" | cut -d: -f7)" /etc/shells ||
+		die "the shell of $USER_NAME is not in /etc/shells (in.ftpd and pam_shells require it)"
 }
 
 # ----------------------------------------------------------------- configs --
@@ -381,7 +477,8 @@ pidfile() { echo "$STATE/$1/$1.pid"; }
 is_ours() { # instance pid -> 0 if pid runs the instance's binary
 	local exe
 	exe=$(readlink "/proc/$2/exe" 2>/dev/null) || return 1
-	[[ ${exe##*/} == "${INSTANCE_BIN[$1]}" ]]
+	# shellcheck disable=SC2053 # the right side is a glob on purpose
+	[[ ${exe##*/} == ${INSTANCE_BIN[$1]} ]]
 }
 
 stop_instance() { # instance
@@ -463,6 +560,18 @@ wait_ready() { # instance port plain|implicit
 
 # ---------------------------------------------------------------- commands --
 
+save_config() {
+	local v
+	for v in "${CONFIG_VARS[@]}"; do printf '%s=%q\n' "$v" "${!v}"; done >"$STATE/config.env.new"
+	chmod 600 "$STATE/config.env.new"
+	mv "$STATE/config.env.new" "$STATE/config.env"
+}
+
+load_config() {
+	# shellcheck disable=SC1091 # written by save_config
+	if [[ -f $STATE/config.env ]]; then source "$STATE/config.env"; fi
+}
+
 url() { printf 'ftp%s://%s:%s@%s:%s/' "$1" "$USER_NAME" "$PASS" "$HOST" "$2"; }
 
 print_env() {
@@ -475,6 +584,13 @@ export FTPFS_PUREFTPD_ROOT='$STATE/pureftpd/root'
 export FTPFS_PROFTPD_URL='$(url "" "$PROFTPD_PORT")'
 export FTPFS_PROFTPD_ROOT='$STATE/proftpd/root'
 export FTPFS_PROFTPD_IMPLICIT_URL='$(url s "$PROFTPD_IMPLICIT_PORT")'
+export FTPFS_PYFTPDLIB_URL='$(url "" "$PYFTPDLIB_PORT")'
+export FTPFS_PYFTPDLIB_FTPES_URL='$(url es "$PYFTPDLIB_TLS_PORT")'
+export FTPFS_PYFTPDLIB_ROOT='$STATE/pyftpdlib/root'
+export FTPFS_INETUTILS_URL='$(url "" "$INETUTILS_PORT")%2F${STATE#/}/inetutils/root/'
+export FTPFS_INETUTILS_ROOT='$STATE/inetutils/root'
+export FTPFS_BSDFTPD_URL='$(url "" "$BSDFTPD_PORT")%2F${STATE#/}/bsdftpd/root/'
+export FTPFS_BSDFTPD_ROOT='$STATE/bsdftpd/root'
 export FTPFS_TEST_CA='$TLS/ca.pem'
 export FTPFS_FTPD_STATE='$STATE'
 EOF
@@ -487,11 +603,14 @@ cmd_stop() {
 
 cmd_start() {
 	[[ $(id -u) == 0 ]] || die "must run as root"
+	# The inetd-style daemons' URLs carry $STATE unescaped.
+	[[ $STATE =~ ^[A-Za-z0-9/._-]+$ ]] || die "FTPD_STATE must be made of [A-Za-z0-9/._-] only: $STATE"
 	mkdir -p "$STATE"
 	chmod 755 "$STATE"
 	cmd_stop
 	install_daemons
 	setup_user
+	setup_inetd_auth
 	setup_tls
 	local inst
 	for inst in "${INSTANCES[@]}"; do
@@ -501,6 +620,10 @@ cmd_start() {
 	fresh_root "$STATE/vsftpd/root"
 	fresh_root "$STATE/pureftpd/root"
 	fresh_root "$STATE/proftpd/root"
+	fresh_root "$STATE/pyftpdlib/root"
+	fresh_root "$STATE/inetutils/root"
+	fresh_root "$STATE/bsdftpd/root"
+	(umask 077 && printf '%s\n' "$PASS" >"$STATE/pyftpdlib/password")
 
 	write_vsftpd_conf vsftpd "$VSFTPD_PORT" "$VSFTPD_PASV" NO "$STATE/vsftpd/root"
 	write_vsftpd_conf vsftpd-implicit "$VSFTPD_IMPLICIT_PORT" "$VSFTPD_IMPLICIT_PASV" YES "$STATE/vsftpd/root"
@@ -519,13 +642,34 @@ cmd_start() {
 		-O "clf:$STATE/pureftpd/xfer.log" -c 50 -C 50 -d
 	launch proftpd "$PREFIX/usr/sbin/proftpd" -n -c "$STATE/proftpd/proftpd.conf"
 	launch proftpd-implicit "$PREFIX/usr/sbin/proftpd" -n -c "$STATE/proftpd-implicit/proftpd.conf"
+	# pyftpdlib: plain FTPHandler, and TLS_FTPHandler (AUTH TLS optional)
+	# on its own port, both over the same root.
+	launch pyftpdlib "$PYTHON" "$SCRIPTS/pyftpd.py" --host "$HOST" --port "$PYFTPDLIB_PORT" \
+		--pasv "$PYFTPDLIB_PASV" --root "$STATE/pyftpdlib/root" --user "$USER_NAME" \
+		--password-file "$STATE/pyftpdlib/password" --log "$STATE/pyftpdlib/pyftpdlib.log" \
+		--banner "ftpfs test pyftpdlib (pyftpdlib)"
+	launch pyftpdlib-tls "$PYTHON" "$SCRIPTS/pyftpd.py" --host "$HOST" --port "$PYFTPDLIB_TLS_PORT" \
+		--pasv "$PYFTPDLIB_TLS_PASV" --root "$STATE/pyftpdlib/root" --user "$USER_NAME" \
+		--password-file "$STATE/pyftpdlib/password" --log "$STATE/pyftpdlib-tls/pyftpdlib.log" \
+		--tls "$TLS/server.pem" "$TLS/server.key" --banner "ftpfs test pyftpdlib (pyftpdlib-tls)"
+	# inetd-style daemons behind scripts/inetd.py, one process per session.
+	# -u 022: umask as the other daemons (in.ftpd's default is 027).
+	launch inetutils "$PYTHON" "$SCRIPTS/inetd.py" "$HOST" "$INETUTILS_PORT" \
+		"$STATE/inetutils/sessions.log" "$PREFIX/usr/sbin/ftpd" -u 022
+	launch bsdftpd "$PYTHON" "$SCRIPTS/inetd.py" "$HOST" "$BSDFTPD_PORT" \
+		"$STATE/bsdftpd/sessions.log" "$PREFIX/usr/sbin/in.ftpd" -4 -u 022
 
 	local failed=0
+	save_config
 	wait_ready vsftpd "$VSFTPD_PORT" plain || failed=1
 	wait_ready vsftpd-implicit "$VSFTPD_IMPLICIT_PORT" implicit || failed=1
 	wait_ready pureftpd "$PUREFTPD_PORT" plain || failed=1
 	wait_ready proftpd "$PROFTPD_PORT" plain || failed=1
 	wait_ready proftpd-implicit "$PROFTPD_IMPLICIT_PORT" implicit || failed=1
+	wait_ready pyftpdlib "$PYFTPDLIB_PORT" plain || failed=1
+	wait_ready pyftpdlib-tls "$PYFTPDLIB_TLS_PORT" plain || failed=1
+	wait_ready inetutils "$INETUTILS_PORT" plain || failed=1
+	wait_ready bsdftpd "$BSDFTPD_PORT" plain || failed=1
 	if ((failed)); then
 		cmd_stop
 		die "some daemons failed to start (logs above)"
@@ -550,7 +694,10 @@ cmd_status() {
 case ${1:-} in
 start) cmd_start ;;
 stop) cmd_stop ;;
-env) print_env ;;
+env)
+	load_config
+	print_env
+	;;
 status) cmd_status ;;
 *)
 	echo "usage: $0 start|stop|env|status" >&2
