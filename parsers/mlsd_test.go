@@ -28,6 +28,8 @@ func TestMLSDParse(t *testing.T) {
 			Entry{Name: "named", Type: TypeFile, Owner: "0", Group: "0"}},
 		{"type=file;UNIX.ownername=root;UNIX.groupname=wheel; names only",
 			Entry{Name: "names only", Type: TypeFile, Owner: "root", Group: "wheel"}},
+		{"modify=20261123023304;perm=radfwMT;size=6;type=file;unix.gid=8;unix.mode=0o640;unix.uid=7; python oct",
+			Entry{Name: "python oct", Type: TypeFile, Size: 6, Mode: 0o640, ModTime: stamp, Precision: time.Second, Owner: "7", Group: "8"}},
 		{"type=file;UNIX.uid=7;UNIX.gid=8; ids",
 			Entry{Name: "ids", Type: TypeFile, Owner: "7", Group: "8"}},
 		{"type=file;size=1;  leading blank",

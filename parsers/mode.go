@@ -159,8 +159,12 @@ func typeOf(m fs.FileMode) Type {
 // parseOctalMode parses a numeric mode such as "0755" or "100644" (as
 // MLSD's UNIX.mode fact gives it) into permission and special bits. The
 // file-type bits of a full st_mode are ignored: the type comes from the
-// "type" fact.
+// "type" fact. A "0o" prefix is taken too: pyftpdlib writes modes with
+// Python's oct(), "0o755".
 func parseOctalMode(s string) (fs.FileMode, error) {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O') {
+		s = s[2:]
+	}
 	n, err := strconv.ParseUint(s, 8, 32)
 	if err != nil || s == "" {
 		return 0, errBadFact
