@@ -110,11 +110,11 @@ func suiteLinks(t *testing.T, s server) {
 		// Runs before the RemoveAll of fresh (cleanups run last first):
 		// the links that dangle before RemoveAll starts (chain dangles
 		// since Remove(to-file) below) go from the disk, as FTP cannot
-		// remove them. Links to what RemoveAll itself removes (to-dir,
-		// with space) stay: RemoveAll has to remove a link before its
-		// target.
+		// remove them; so does to-dir, as DELE follows it to a directory
+		// ("550 Not a directory"). "with space" stays: RemoveAll has to
+		// remove a link before its target.
 		t.Cleanup(func() {
-			for _, link := range []string{"chain", "dangling", "loop-a", "loop-b"} {
+			for _, link := range []string{"chain", "dangling", "loop-a", "loop-b", "to-dir"} {
 				_ = os.Remove(filepath.Join(disk, link))
 			}
 		})

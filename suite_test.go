@@ -46,9 +46,10 @@ type quirks struct {
 	// own size, with no target (ftpserverlib).
 	linksAsFiles bool
 	// danglingLinksStay: DELE stat()s (follows) its argument before
-	// unlinking, so a dangling link or a link loop cannot be removed
-	// over FTP: "550 ...: No such file or directory." / "Too many levels
-	// of symbolic links." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
+	// unlinking, so a dangling link, a link loop or a link to a
+	// directory cannot be removed over FTP: "550 ...: No such file or
+	// directory." / "Too many levels of symbolic links." / "Not a
+	// directory." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
 	danglingLinksStay bool
 	// listCap: listings stop at this many entries, "." and ".."
 	// included, and the final reply says so (pure-ftpd's -L default).

@@ -80,7 +80,7 @@ func (sv *Server) learn(ctx context.Context, s *Session) error {
 }
 
 // wantedFacts are the MLSD facts the parsers use.
-var wantedFacts = []string{"type", "size", "modify", "perm", "unix.mode", "unix.uid", "unix.gid", "unix.owner", "unix.group", "unix.ownername", "unix.groupname"}
+var wantedFacts = []string{"type", "size", "modify", "perm", "unique", "unix.mode", "unix.uid", "unix.gid", "unix.owner", "unix.group", "unix.ownername", "unix.groupname"}
 
 // selectFacts asks, with OPTS MLST, for the facts the parsers use that
 // the server offers but would not send (FEAT marks the facts it sends
