@@ -123,13 +123,12 @@ func TestReadFromUploads(t *testing.T) {
 // server holds every byte in order, and the size check covers them all.
 func TestReadFromAndWriteMix(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		steps    []string // "write" or "readfrom", each sending the next piece
-		wantAPPE int
+		name  string
+		steps []string // "write" or "readfrom", each sending the next piece
 	}{
-		{"write-then-readfrom", []string{"write", "readfrom"}, 0},
-		{"readfrom-then-write", []string{"readfrom", "write"}, 1},
-		{"readfrom-twice", []string{"readfrom", "readfrom"}, 1},
+		{"write-then-readfrom", []string{"write", "readfrom"}},
+		{"readfrom-then-write", []string{"readfrom", "write"}},
+		{"readfrom-twice", []string{"readfrom", "readfrom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			backing := afero.NewMemMapFs()
@@ -160,8 +159,8 @@ func TestReadFromAndWriteMix(t *testing.T) {
 				t.Errorf("the server holds %d bytes, want the %d sent, in order", len(got), len(want))
 			}
 			cmds := srv.Commands()
-			if cmds["STOR"] != 1 || cmds["APPE"] != tc.wantAPPE || cmds["SIZE"] != 1 {
-				t.Errorf("commands %v; want 1 STOR, %d APPE, 1 SIZE", cmds, tc.wantAPPE)
+			if cmds["STOR"] != 1 || cmds["APPE"] != 0 || cmds["SIZE"] != 1 {
+				t.Errorf("commands %v; want one transfer (1 STOR, no APPE) and 1 SIZE", cmds)
 			}
 		})
 	}
@@ -191,21 +190,24 @@ func TestReadFromCutShort(t *testing.T) {
 	}
 }
 
-// TestReadFromRefused: an upload the server refuses fails io.Copy itself,
-// with the server's reply, and Close again.
-func TestReadFromRefused(t *testing.T) {
-	fsys, _, _ := osBacked(t, map[string]string{"dir/": ""})
+// TestCreateRefused: an upload the server refuses fails Create itself,
+// as os.Create does, with the server's reply (a missing directory:
+// fs.ErrNotExist); a Create that succeeds leaves the file on the server
+// before anything is written, as os.Create does.
+func TestCreateRefused(t *testing.T) {
+	fsys, _, backing := osBacked(t, map[string]string{"dir/": ""})
 	dst, err := fsys.Create("nodir/up")
+	var reply *ftpfs.ReplyError
+	if dst != nil || !errors.As(err, &reply) || reply.Code/100 != 5 || reply.Command != "STOR" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Create in a missing directory = %v, %v; want a 5xx *ftpfs.ReplyError for STOR matching fs.ErrNotExist", dst, err)
+	}
+	f, err := fsys.Create("dir/new")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, copyErr := io.Copy(dst, localFile(t, []byte("data")))
-	var reply *ftpfs.ReplyError
-	if !errors.As(copyErr, &reply) || reply.Code/100 != 5 || reply.Command != "STOR" {
-		t.Errorf("io.Copy into a missing directory = %v; want a 5xx *ftpfs.ReplyError for STOR", copyErr)
-	}
-	if err := dst.Close(); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Close after the refusal = %v; want the refusal, matching fs.ErrNotExist", err)
+	defer f.Close()
+	if _, err := backing.Stat("/dir/new"); err != nil {
+		t.Errorf("the file on the server's disk after Create, before any Write: %v", err)
 	}
 }
 
@@ -402,11 +404,10 @@ func TestUploadRetries425(t *testing.T) {
 			}
 			defer fsys.Close()
 			dst, err := fsys.Create("up")
-			if err != nil {
-				t.Fatal(err)
+			if err == nil { // else the refusal came at open
+				_, copyErr := io.Copy(dst, bytes.NewReader(content))
+				err = errors.Join(copyErr, dst.Close())
 			}
-			_, copyErr := io.Copy(dst, bytes.NewReader(content))
-			err = errors.Join(copyErr, dst.Close())
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -108,3 +108,10 @@ func linkErr(oldname, newname string, err error) error {
 	}
 	return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: err}
 }
+
+// ExhaustedError is what a call returns when it needed a connection while
+// every connection the Fs may open (WithMaxConns) was held, and none came
+// back for the Fs's timeout (WithTimeout): files left open hold them. It
+// names the number held; it is a timeout (os.IsTimeout). Close files, or
+// raise WithMaxConns.
+type ExhaustedError = ftpconn.ExhaustedError

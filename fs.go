@@ -2,7 +2,6 @@ package ftpfs
 
 import (
 	"context"
-	"errors"
 	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"path"
@@ -93,7 +92,7 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 		Logger: cfg.logger, DisableMLSD: cfg.disableMLSD, DisableEPSV: cfg.disableEPSV,
 	}
 	f.server = ftpconn.NewServer()
-	f.pool = ftpconn.NewPool(cfg.maxConns, func(ctx context.Context, mode ftpconn.ListMode) (*ftpconn.Session, error) {
+	f.pool = ftpconn.NewPool(cfg.maxConns, cfg.timeout, func(ctx context.Context, mode ftpconn.ListMode) (*ftpconn.Session, error) {
 		return ftpconn.Dial(ctx, &f.conn, f.server, mode)
 	})
 	if !cfg.noPrefetch {
@@ -197,11 +196,8 @@ var (
 func (f *Fs) withSession(op operation, fn func(ctx context.Context, s *ftpconn.Session) error) error {
 	ctx := f.ctx
 	for attempt := 0; ; attempt++ {
-		s, err := f.pool.Get(ctx, op.mode)
+		s, err := f.getSession(op.mode)
 		if err != nil {
-			if errors.Is(err, context.Canceled) && f.ctx.Err() != nil {
-				return errClosedFs
-			}
 			return err
 		}
 		err = fn(ctx, s)
@@ -211,6 +207,18 @@ func (f *Fs) withSession(op operation, fn func(ctx context.Context, s *ftpconn.S
 		}
 		f.cfg.logger.Info("ftpfs: connection lost; trying again on a new one", "error", err)
 	}
+}
+
+// getSession takes a session of the given mode from the pool. It waits
+// while other callers hold every connection, but not for ever: when no
+// connection comes back for the Fs's timeout (files left open hold them
+// all), it fails with an error that says so.
+func (f *Fs) getSession(mode ftpconn.ListMode) (*ftpconn.Session, error) {
+	s, err := f.pool.Get(f.ctx, mode)
+	if err != nil && f.ctx.Err() != nil {
+		return nil, errClosedFs
+	}
+	return s, err
 }
 
 // clock is the parsers' view of now and the time shift.

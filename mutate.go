@@ -29,10 +29,16 @@ func (f *Fs) mkdir(name string) error {
 	if err != nil {
 		return err
 	}
-	if p == f.base || p == "/" {
+	return f.mkdirAt(p)
+}
+
+// mkdirAt makes the directory at server path p (MKD). A name that exists
+// is fs.ErrExist; a missing parent fs.ErrNotExist.
+func (f *Fs) mkdirAt(p string) error {
+	if p == "/" {
 		return fs.ErrExist
 	}
-	err = f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
+	err := f.withSession(change, func(ctx context.Context, s *ftpconn.Session) error {
 		return s.Mkdir(ctx, p)
 	})
 	f.changed(p, entryOnly)
@@ -51,12 +57,19 @@ func (f *Fs) mkdir(name string) error {
 // MkdirAll creates the named directory and any missing parents, like
 // os.MkdirAll. It is not an error if the directory exists. Errors are
 // *fs.PathError, with syscall.ENOTDIR when a path element is a file.
-func (f *Fs) MkdirAll(name string, perm os.FileMode) error {
+func (f *Fs) MkdirAll(name string, _ os.FileMode) error {
 	p, err := f.resolve(name)
 	if err != nil {
 		return pathErr("mkdir", name, err)
 	}
-	if p == f.base || p == "/" {
+	return pathErr("mkdir", name, f.mkdirAll(p))
+}
+
+// mkdirAll makes the directory at server path p and its missing parents,
+// the base directory and above included: an Fs whose base does not exist
+// yet makes it with MkdirAll(".").
+func (f *Fs) mkdirAll(p string) error {
+	if p == "/" {
 		return nil
 	}
 	e, err := f.lookup(p)
@@ -65,22 +78,20 @@ func (f *Fs) MkdirAll(name string, perm os.FileMode) error {
 			return nil
 		}
 		if err == nil {
-			return pathErr("mkdir", name, errNotDir)
+			return errNotDir
 		}
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return pathErr("mkdir", name, err)
+		return err
 	}
-	if parent := path.Dir(name); parent != "/" && parent != "." {
-		if err := f.MkdirAll(parent, perm); err != nil {
-			return err
-		}
+	if err := f.mkdirAll(path.Dir(p)); err != nil {
+		return err
 	}
-	err = f.mkdir(name)
+	err = f.mkdirAt(p)
 	if errors.Is(err, fs.ErrExist) { // made by someone else meanwhile
 		return nil
 	}
-	return pathErr("mkdir", name, err)
+	return err
 }
 
 // Remove removes the named file (DELE) or empty directory (RMD). Errors

@@ -170,7 +170,7 @@ func (r *readState) pastEnd(off int64) bool {
 
 // start opens a transfer at r.offset on a pooled connection.
 func (r *readState) start(fsys *Fs, p string) error {
-	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
+	s, err := fsys.getSession(ftpconn.ListDefault)
 	if err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 // attempt may be repeated on a fresh one.
 func (f *File) readAt(p []byte, off int64) (n int, retry bool, err error) {
 	fsys := f.fs
-	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
+	s, err := fsys.getSession(ftpconn.ListDefault)
 	if err != nil {
 		return 0, false, err
 	}

@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"io/fs"
+	"net/url"
 	"os"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -113,23 +116,63 @@ func suiteReadWrite(t *testing.T, s server) {
 		t.Fatalf("append to a new file: %v", err)
 	}
 	a, err = fsys.OpenFile("log.txt", os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, werr := a.Write([]byte("two\n"))
-	err = errors.Join(werr, a.Close())
 	if s.quirks.noAppend {
+		// The refusal is the server's policy: no retry can change it.
 		var reply *ftpfs.ReplyError
-		if !errors.As(err, &reply) || reply.Code != 451 || reply.Command != "APPE" {
-			t.Errorf("append to an existing file on a server that refuses it = %v; want the server's 451 for APPE", err)
+		if !errors.As(err, &reply) || reply.Code != 451 || reply.Command != "APPE" || !errors.Is(err, errors.ErrUnsupported) {
+			t.Errorf("append to an existing file on a server that refuses it = %v; want the server's 451 for APPE, matching errors.ErrUnsupported, at open", err)
 		}
 		return
 	}
 	if err != nil {
+		t.Fatal(err)
+	}
+	_, werr := a.Write([]byte("two\n"))
+	if err := errors.Join(werr, a.Close()); err != nil {
 		t.Fatalf("append: %v", err)
 	}
 	got, err = afero.ReadFile(fsys, "log.txt")
 	if err != nil || string(got) != "one\ntwo\n" {
 		t.Errorf("after two appends: %q, %v", got, err)
+	}
+}
+
+// suiteMissingBase: an Fs whose base directory does not exist yet says
+// so (Stat of "." and writes fail with fs.ErrNotExist), and MkdirAll(".")
+// makes it, parents included, after which the Fs works.
+func suiteMissingBase(t *testing.T, s server) {
+	fsys := s.fresh(t)
+	u, err := url.Parse(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// fresh's Fs has the new directory as its base: go one level down.
+	base := u.JoinPath(path.Base(strings.TrimSuffix(fsys.Name(), "/")), "not", "yet")
+	opts := []ftpfs.Option{}
+	if s.tls != nil {
+		opts = append(opts, ftpfs.WithTLSConfig(s.tls))
+	}
+	missing, err := ftpfs.Dial(t.Context(), base.String(), opts...)
+	if err != nil {
+		t.Fatalf("Dial of a missing base = %v; want an Fs that says the base is missing", err)
+	}
+	defer missing.Close()
+	if _, err := missing.Stat("."); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf(`Stat(".") of a missing base = %v, want fs.ErrNotExist`, err)
+	}
+	if err := afero.WriteFile(missing, "f.txt", []byte("x"), 0o644); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("WriteFile into a missing base = %v, want fs.ErrNotExist", err)
+	}
+	if err := missing.MkdirAll(".", 0o755); err != nil {
+		t.Fatalf(`MkdirAll(".") of a missing base = %v`, err)
+	}
+	if info, err := missing.Stat("."); err != nil || !info.IsDir() {
+		t.Errorf(`Stat(".") after MkdirAll = %v, %v; want a directory`, info, err)
+	}
+	if err := afero.WriteFile(missing, "f.txt", []byte("x"), 0o644); err != nil {
+		t.Errorf("WriteFile after MkdirAll = %v", err)
+	}
+	if data, err := afero.ReadFile(fsys, "not/yet/f.txt"); err != nil || string(data) != "x" {
+		t.Errorf("the file seen from the parent's Fs = %q, %v", data, err)
 	}
 }

@@ -223,6 +223,7 @@ var suite = []struct {
 	{"HTTP", suiteHTTP},
 	{"Concurrent", suiteConcurrent},
 	{"Names", suiteNames},
+	{"MissingBase", suiteMissingBase},
 }
 
 func runSuite(t *testing.T, servers []server) {

@@ -2,6 +2,7 @@ package ftpfs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,12 +15,14 @@ import (
 	"github.com/ftpfs/ftpfs/parsers"
 )
 
-// writeState is a file open for writing. Its upload starts with the
-// first Write, ReadFrom or Close: Write feeds a transfer (STOR, or APPE
-// when appending) through a pipe; ReadFrom, before any Write, hands its
-// reader to the transfer itself, so the copy runs in the caller's
-// goroutine with a 64 KiB buffer. Data written after a transfer has ended
-// is appended (APPE).
+// writeState is a file open for writing. Its upload (STOR, or APPE when
+// appending) starts at open, so that the file exists on the server once
+// OpenFile returns, as with os.Create, and a refusal (a missing
+// directory, no permission) fails the open. The transfer runs on a
+// goroutine of its own and reads a feed: Write gives it bytes, ReadFrom
+// its reader, which the transfer reads on that goroutine with a 64 KiB
+// buffer and no copy in between. Close ends the feed and returns the
+// server's verdict.
 type writeState struct {
 	sess      *ftpconn.Session
 	written   int64
@@ -28,71 +31,82 @@ type writeState struct {
 	opened    time.Time
 	upload    string // the server path the upload goes to: the target, or a temporary name
 
-	pipe      *io.PipeWriter // while a Write's transfer runs
-	done      chan error     // that transfer's outcome
-	transfers int            // transfers ended
-	failed    error          // the first transfer's failure: the upload's verdict
+	feed   *feed
+	done   chan struct{} // closed when the transfer has ended
+	result error         // the transfer's outcome, once done is closed
+	failed error         // the upload's verdict, once known to be a failure
 }
 
-// newWriteFile takes a pooled connection for an upload to p. The
-// server's refusal (a missing directory, no permission) comes back from
-// the first Write or ReadFrom, or from Close.
+// newWriteFile takes a pooled connection and starts the upload to p.
+// It returns once the server took the command (or refused it: the
+// refusal is the error, classified).
 func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, error) {
-	s, err := fsys.pool.Get(fsys.ctx, ftpconn.ListDefault)
+	s, err := fsys.getSession(ftpconn.ListDefault)
 	if err != nil {
 		return nil, err
 	}
-	w := &writeState{sess: s, appending: appending, checked: checked, opened: time.Now(), upload: p}
+	w := &writeState{sess: s, appending: appending, checked: checked, opened: time.Now(), upload: p,
+		feed: newFeed(), done: make(chan struct{})}
 	if fsys.cfg.atomicWrites && !appending {
 		w.upload = tempName(p)
 	}
 	fsys.changed(p, entryOnly)
-	return &File{fs: fsys, name: name, path: p, write: w}, nil
+	go func() {
+		_, w.result = s.Store(fsys.ctx, w.upload, w.feed, appending)
+		close(w.done)
+	}()
+	select {
+	case <-w.feed.started:
+		return &File{fs: fsys, name: name, path: p, write: w}, nil
+	case <-w.done:
+	}
+	if w.result == nil { // an empty upload that ended at once: cannot happen before Close
+		w.result = errors.New("the upload ended before it began")
+	}
+	fsys.pool.Put(s, w.result)
+	fsys.changed(p, entryOnly)
+	err = fsys.classifyWrite(p, w.result)
+	if appending && refusedByPolicy(err) {
+		if e, lookErr := fsys.lookup(p); lookErr == nil && !e.IsDir() {
+			// APPE to a file that is there, refused as not permitted:
+			// the server's policy (proftpd's "451 Append/Restart not
+			// permitted"), which no retry changes.
+			err = withKind(err, errors.ErrUnsupported)
+		}
+	}
+	return nil, err
 }
 
-// send runs one transfer of everything r gives and returns the bytes the
-// data connection took. The first transfer of a write from the start is
-// a STOR; an append, or a continuation after an earlier transfer, is an
-// APPE. It changes nothing in w, so that it may run on another goroutine;
-// ended records its outcome.
-func (w *writeState) send(fsys *Fs, r io.Reader) (int64, error) {
-	return w.sess.Store(fsys.ctx, w.upload, r, w.appending || w.transfers > 0)
+// refusedByPolicy reports whether err is a reply that says the command
+// is not permitted or not allowed.
+func refusedByPolicy(err error) bool {
+	var r *ReplyError
+	if !errors.As(err, &r) {
+		return false
+	}
+	msg := strings.ToLower(r.Message)
+	return strings.Contains(msg, "not permitted") || strings.Contains(msg, "not allowed")
 }
 
-// ended records the outcome of a transfer and returns its error.
-func (w *writeState) ended(err error) error {
-	w.transfers++
+// send gives the transfer one part and returns the bytes taken. An error
+// means the upload failed: the source's error, or the transfer's.
+func (w *writeState) send(pt *part) (int64, error) {
+	n, err := w.feed.give(pt, w.done)
+	w.written += n
+	if err == nil {
+		select {
+		case <-w.done:
+			err = w.result
+			if err == nil {
+				err = errors.New("the server ended the upload early")
+			}
+		default:
+		}
+	}
 	if err != nil && w.failed == nil {
 		w.failed = err
 	}
-	return err
-}
-
-// startPipe starts a transfer fed by Write.
-func (w *writeState) startPipe(fsys *Fs) {
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	w.pipe, w.done = pw, done
-	go func() {
-		_, err := w.send(fsys, pr)
-		done <- err
-		if err == nil {
-			err = io.ErrClosedPipe // for a Write after the server is done
-		}
-		pr.CloseWithError(err)
-	}()
-}
-
-// endPipe ends the transfer Write feeds, if one runs, and returns its
-// outcome.
-func (w *writeState) endPipe() error {
-	if w.pipe == nil {
-		return nil
-	}
-	_ = w.pipe.Close() // closing a pipe writer cannot fail
-	err := <-w.done
-	w.pipe, w.done = nil, nil
-	return w.ended(err)
+	return n, err
 }
 
 // Write sends p to the server. An error means the upload failed; Close
@@ -100,37 +114,25 @@ func (w *writeState) endPipe() error {
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.writable(); err != nil {
+	if err := f.writable(); err != nil || len(p) == 0 {
 		return 0, err
 	}
-	w := f.write
-	if w.pipe == nil {
-		w.startPipe(f.fs)
-	}
-	n, err := w.pipe.Write(p)
-	w.written += int64(n)
-	return n, f.err("write", err)
+	n, err := f.write.send(&part{p: p})
+	return int(n), f.err("write", err)
 }
 
 // ReadFrom sends what r gives, up to io.EOF, and returns the bytes sent;
-// io.Copy calls it. Before any Write, the transfer reads r directly on
-// the caller's goroutine, with a 64 KiB buffer and no pipe in between.
-// An error means the upload failed, as for Write.
+// io.Copy calls it. The transfer reads r directly, with a 64 KiB buffer.
+// An error means the upload failed, as for Write; an error of r is
+// returned as it is, and fails the upload.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.writable(); err != nil {
 		return 0, err
 	}
-	w := f.write
-	if w.pipe != nil { // Write's transfer runs: add to it
-		n, err := ftpconn.CopyBuffered(w.pipe, r)
-		w.written += n
-		return n, f.err("write", err)
-	}
-	n, err := w.send(f.fs, r)
-	w.written += n
-	return n, f.err("write", w.ended(err))
+	n, err := f.write.send(&part{r: r})
+	return n, f.err("write", err)
 }
 
 // writable reports why f cannot take more bytes, if it cannot: it is
@@ -149,11 +151,9 @@ func (f *File) writable() error {
 
 // finish ends the upload and returns the server's verdict.
 func (w *writeState) finish(fsys *Fs, p string) error {
-	err := w.endPipe()
-	if w.transfers == 0 { // nothing written: an empty file
-		_, sendErr := w.send(fsys, strings.NewReader(""))
-		err = w.ended(sendErr)
-	}
+	w.feed.close()
+	<-w.done
+	err := w.result
 	if w.failed != nil {
 		err = w.failed
 	}
@@ -168,12 +168,18 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 	if err == nil {
 		return nil
 	}
+	return fsys.classifyWrite(p, err)
+}
+
+// classifyWrite says what a refused or failed upload to p means: writing
+// a directory is syscall.EISDIR; a missing directory fs.ErrNotExist.
+func (f *Fs) classifyWrite(p string, err error) error {
 	if isAmbiguous(err) {
-		if e, lookErr := fsys.lookup(p); lookErr == nil && e.IsDir() {
+		if e, lookErr := f.lookup(p); lookErr == nil && e.IsDir() {
 			return withKind(err, errIsDir)
 		}
 	}
-	return fsys.classify(p, err)
+	return f.classify(p, err)
 }
 
 // tempName is the name an atomic write uploads to: hidden, beside the

@@ -32,6 +32,10 @@ type Pool struct {
 	// probeAfter is how long a session may idle before it is checked with
 	// NOOP on its way out of the pool (servers drop idle sessions).
 	probeAfter time.Duration
+	// stuckAfter is how long a foreground caller waits while no
+	// session comes back before it fails with an *ExhaustedError; zero
+	// waits for ever.
+	stuckAfter time.Duration
 	ctx        context.Context // dials run under it; close ends it
 	cancel     context.CancelFunc
 	dials      sync.WaitGroup
@@ -45,6 +49,7 @@ type Pool struct {
 	bgHeld   map[*Session]struct{} // sessions background callers hold
 	dialCost time.Duration         // how long the last successful dial took
 	waiters  []*waiter             // in arrival order
+	returns  uint64                // sessions given back or discarded so far
 	closed   bool
 }
 
@@ -72,13 +77,16 @@ type grant struct {
 // ErrClosed is what a call of a closed Pool returns.
 var ErrClosed = fmt.Errorf("ftpfs: file system is closed: %w", fs.ErrClosed)
 
-// NewPool returns a pool of at most maxConns sessions, made by dial.
-func NewPool(maxConns int, dial func(ctx context.Context, mode ListMode) (*Session, error)) *Pool {
+// NewPool returns a pool of at most maxConns sessions, made by dial. A
+// caller of Get fails with an *ExhaustedError when no session comes back
+// for stuckAfter while it waits (zero: it waits for ever).
+func NewPool(maxConns int, stuckAfter time.Duration, dial func(ctx context.Context, mode ListMode) (*Session, error)) *Pool {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Pool{
 		dial:       dial,
 		max:        maxConns,
 		probeAfter: 15 * time.Second,
+		stuckAfter: stuckAfter,
 		ctx:        ctx,
 		cancel:     cancel,
 		dialing:    map[ListMode]int{},
@@ -145,6 +153,20 @@ func (p *Pool) wait(ctx context.Context, w *waiter) (grant, error) {
 		defer timer.Stop()
 		patience = timer.C
 	}
+	// stuck fires when no session has come back to the pool for
+	// p.stuckAfter: the sessions are held by callers that do not give
+	// them back, such as files left open.
+	var stuck <-chan time.Time
+	var stuckTimer *time.Timer
+	var returns uint64
+	if !w.background && p.stuckAfter > 0 {
+		p.mu.Lock()
+		returns = p.returns
+		p.mu.Unlock()
+		stuckTimer = time.NewTimer(p.stuckAfter)
+		defer stuckTimer.Stop()
+		stuck = stuckTimer.C
+	}
 	for {
 		select {
 		case g := <-w.done:
@@ -155,6 +177,22 @@ func (p *Pool) wait(ctx context.Context, w *waiter) (grant, error) {
 			w.impatient = true
 			p.dispatch()
 			p.mu.Unlock()
+		case <-stuck:
+			p.mu.Lock()
+			moved := p.returns != returns
+			returns = p.returns
+			if moved {
+				p.mu.Unlock()
+				stuckTimer.Reset(p.stuckAfter)
+				continue
+			}
+			left := p.remove(w)
+			held := p.live - len(p.idle)
+			p.mu.Unlock()
+			if !left {
+				return <-w.done, nil
+			}
+			return grant{}, &ExhaustedError{Held: held, Waited: p.stuckAfter}
 		case <-ctx.Done():
 			p.mu.Lock()
 			left := p.remove(w)
@@ -166,6 +204,20 @@ func (p *Pool) wait(ctx context.Context, w *waiter) (grant, error) {
 		}
 	}
 }
+
+// ExhaustedError reports a call that waited for a connection while
+// every connection the Fs may open was held, and none came back.
+type ExhaustedError struct {
+	Held   int           // the connections held
+	Waited time.Duration // how long no connection came back
+}
+
+func (e *ExhaustedError) Error() string {
+	return fmt.Sprintf("ftpfs: no connection free: all %d are held (by files left open, or calls that do not end) and none came back for %v; close files, or raise WithMaxConns", e.Held, e.Waited)
+}
+
+// Timeout reports true: the call timed out waiting.
+func (e *ExhaustedError) Timeout() bool { return true }
 
 // giveBack returns what a waiter that gave up was granted.
 func (p *Pool) giveBack(w *waiter, g grant) {
@@ -189,6 +241,7 @@ func (p *Pool) Put(s *Session, err error) {
 		return
 	}
 	p.idle = append(p.idle, s)
+	p.returns++
 	p.dispatch()
 	p.mu.Unlock()
 }
@@ -199,6 +252,7 @@ func (p *Pool) Discard(s *Session) {
 	p.mu.Lock()
 	delete(p.bgHeld, s)
 	p.live--
+	p.returns++
 	p.dispatch()
 	p.mu.Unlock()
 }

@@ -56,7 +56,7 @@ func (p *Pool) waiting() int {
 // list.
 func TestPoolTakesReturnedSessionBeforeSlowDial(t *testing.T) {
 	d := &fakeDialer{free: 1, gate: make(chan struct{})}
-	p := NewPool(4, d.dial)
+	p := NewPool(4, 0, d.dial)
 	defer p.Close()
 	a, err := p.Get(t.Context(), ListDefault)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestPoolTakesReturnedSessionBeforeSlowDial(t *testing.T) {
 func poolWithOneIdle(t *testing.T, dialCost time.Duration) (*fakeDialer, *Pool, *Session) {
 	t.Helper()
 	d := &fakeDialer{free: 1, gate: make(chan struct{})}
-	p := NewPool(4, d.dial)
+	p := NewPool(4, 0, d.dial)
 	t.Cleanup(p.Close)
 	a, err := p.Get(t.Context(), ListDefault)
 	if err != nil {
@@ -151,7 +151,7 @@ func TestPoolBackgroundDialsForALargeBacklog(t *testing.T) {
 // it returns.
 func TestPoolCloseStopsDials(t *testing.T) {
 	d := &fakeDialer{gate: make(chan struct{})}
-	p := NewPool(2, d.dial)
+	p := NewPool(2, 0, d.dial)
 	before := runtime.NumGoroutine()
 	done := make(chan error)
 	go func() {
@@ -176,7 +176,7 @@ func TestPoolCloseStopsDials(t *testing.T) {
 // session to come back.
 func TestPoolLearnsLimitFromDial(t *testing.T) {
 	calls := 0
-	p := NewPool(4, func(ctx context.Context, mode ListMode) (*Session, error) {
+	p := NewPool(4, 0, func(ctx context.Context, mode ListMode) (*Session, error) {
 		calls++ // dials run one at a time here
 		if calls > 1 {
 			return nil, &ReplyError{Code: 421, Message: "too many"}
