@@ -139,7 +139,9 @@ func (f *Fs) openSpool(name, p string, flag int) (afero.File, error) {
 	case truncate:
 		s.dirty = e.Size > 0
 	case e.Size > 0:
-		err = s.download(e)
+		if err = s.download(e); err == nil {
+			_, err = local.Seek(0, io.SeekStart)
+		}
 	}
 	if err != nil {
 		s.discard()
@@ -196,10 +198,11 @@ func (s *spoolFile) download(e parsers.Entry) error {
 // WithAtomicWrites does for every upload). A failed upload is deleted and
 // leaves the target as it was.
 func (s *spoolFile) upload() error {
-	size, err := s.local.Seek(0, io.SeekEnd)
+	info, err := s.local.Stat()
 	if err != nil {
 		return err
 	}
+	size := info.Size()
 	w, err := newWriteFile(s.fs, s.name, s.path, false, true)
 	if err != nil {
 		return err
