@@ -114,6 +114,14 @@ func (f *Fs) openSpool(name, p string, flag int) (afero.File, error) {
 		return nil, errIsDir
 	case exists && !truncate && e.Size > f.cfg.spoolLimit:
 		return nil, fmt.Errorf("%w: the file has %d bytes, the limit (WithSpoolLimit) is %d", ErrSpoolLimit, e.Size, f.cfg.spoolLimit)
+	case !exists:
+		// Creating in a missing directory is fs.ErrNotExist, as for os,
+		// rather than the server's refusal of the upload.
+		if dir, _ := splitPath(p); dir != p {
+			if err := f.checkIsDir(dir); err != nil {
+				return nil, err
+			}
+		}
 	}
 	dir := f.cfg.spoolDir
 	if dir == "" {

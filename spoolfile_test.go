@@ -227,6 +227,9 @@ func TestRWFlags(t *testing.T) {
 	if _, err := fsys.OpenFile("missing", os.O_RDWR, 0); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file without O_CREATE = %v, want fs.ErrNotExist", err)
 	}
+	if _, err := fsys.OpenFile("nodir/new", os.O_RDWR|os.O_CREATE, 0o644); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("O_CREATE in a missing directory = %v, want fs.ErrNotExist", err)
+	}
 	if _, err := fsys.OpenFile("dir", os.O_RDWR, 0); !errors.Is(err, syscall.EISDIR) {
 		t.Errorf("a directory = %v, want syscall.EISDIR", err)
 	}
