@@ -97,6 +97,7 @@ func (f *Fs) openSpooled(name string, flag int) (afero.File, bool, error) {
 func (f *Fs) openSpool(name, p string, flag int) (afero.File, error) {
 	create, excl := flag&os.O_CREATE != 0, flag&os.O_EXCL != 0
 	truncate := flag&os.O_TRUNC != 0
+	_, base := splitPath(p) // Stat names the file as opened, as os does
 	e, err := f.lookup(p)
 	exists := err == nil
 	if exists {
@@ -131,13 +132,15 @@ func (f *Fs) openSpool(name, p string, flag int) (afero.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ftpfs: spool file: %w", err)
 	}
+	// Where the system allows it, the spool has no name from the start, so
+	// that a crash leaves nothing behind; elsewhere discard removes it.
+	_ = os.Remove(local.Name())
 	s := &spoolFile{
 		fs: f, name: name, path: p, local: local,
 		readable:  flag&(os.O_RDONLY|os.O_WRONLY|os.O_RDWR) == os.O_RDWR,
 		appending: flag&os.O_APPEND != 0,
 		entry:     e,
 	}
-	_, base := splitPath(p)
 	switch {
 	case !exists:
 		// os creates the file at open: so does the Fs, so that the name
@@ -237,7 +240,7 @@ func (s *spoolFile) upload() error {
 func (s *spoolFile) discard() {
 	name := s.local.Name()
 	_ = s.local.Close() // nothing in it is wanted any more
-	_ = os.Remove(name) // best effort: it is a temporary file
+	_ = os.Remove(name) // best effort, and gone already where open files can be removed
 	s.local = nil
 }
 
