@@ -59,7 +59,7 @@ func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) 
 // check many uploads at once, as ftpsync.Mirror does with one listing per
 // directory. Without a check, a data connection cut cleanly in the middle
 // of an upload leaves a short file that Close does not report. Its errors
-// are OpenFile's.
+// are OpenFile's. (A read-write file's upload is always checked.)
 func (f *Fs) OpenFileUnchecked(name string, flag int, _ os.FileMode) (afero.File, error) {
 	return f.open(name, flag, false)
 }

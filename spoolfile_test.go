@@ -386,3 +386,28 @@ func TestRWTempFile(t *testing.T) {
 	}
 	rwNoLeftovers(t, backing, "/tmp", spool, name[len("tmp/"):])
 }
+
+// TestRWSpoolDir: the spool goes where WithSpoolDir says; a spool
+// directory that cannot be used fails the open, before the server is
+// changed.
+func TestRWSpoolDir(t *testing.T) {
+	missing := t.TempDir() + "/missing"
+	fsys, _, backing, _ := rwSetup(t, map[string]string{"f": "data"}, ftpfs.WithSpoolDir(missing))
+	if _, err := fsys.OpenFile("new", os.O_RDWR|os.O_CREATE, 0o644); err == nil || !strings.Contains(err.Error(), "spool") {
+		t.Errorf("OpenFile with a missing spool directory = %v, want the spool's error", err)
+	}
+	if got := rwStored(t, backing, "new"); got != "<missing>" {
+		t.Errorf("the failed open left %q on the server", got)
+	}
+	if err := os.Mkdir(missing, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f := rwOpen(t, fsys, "f", os.O_RDWR)
+	defer f.Close()
+	if entries, err := os.ReadDir(missing); err != nil || len(entries) > 1 {
+		t.Errorf("the spool directory holds %v, %v", entries, err)
+	}
+	if got := string(rwMust(io.ReadAll(f))(t)); got != "data" {
+		t.Errorf("read %q through the spool", got)
+	}
+}
