@@ -54,8 +54,8 @@ func TestErrorClasses(t *testing.T) {
 		{"chtimes missing", func() error { return fsys.Chtimes("nope", time.Now(), time.Now()) }, fs.ErrNotExist},
 		{"chown", func() error { return fsys.Chown("file.txt", 1, 1) }, errors.ErrUnsupported},
 		{"symlink", func() error { return fsys.SymlinkIfPossible("file.txt", "link") }, errors.ErrUnsupported},
-		{"open read-write", func() error { _, err := fsys.OpenFile("file.txt", os.O_RDWR, 0); return err }, errors.ErrUnsupported},
-		{"overwrite the middle", func() error { _, err := fsys.OpenFile("file.txt", os.O_WRONLY, 0); return err }, errors.ErrUnsupported},
+		{"open a directory read-write", func() error { _, err := fsys.OpenFile("dir", os.O_RDWR, 0); return err }, syscall.EISDIR},
+		{"open a missing file read-write", func() error { _, err := fsys.OpenFile("nope", os.O_RDWR, 0); return err }, fs.ErrNotExist},
 		{"exclusive create of an existing file", func() error {
 			_, err := fsys.OpenFile("file.txt", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			return err

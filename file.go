@@ -15,7 +15,8 @@ import (
 // fs.ReadDirFile for the io/fs view. It is one of three kinds, fixed at
 // open: a read stream, a write stream, or a directory. Operations of
 // another kind fail with an *fs.PathError (syscall.EBADF, or
-// syscall.EISDIR for reading a directory).
+// syscall.EISDIR for reading a directory). (A read-write open, spooled
+// to local disk, gives an afero.File of another type: see OpenFile.)
 //
 // A File is safe for concurrent use; ReadAt calls run in parallel, each
 // on a connection of its own.
@@ -95,7 +96,9 @@ func (f *File) Sync() error {
 // Truncate succeeds only where it changes nothing FTP cannot do:
 // Truncate(0) on a file open for writing that has no bytes written yet
 // (the upload replaces the file). Anything else fails with
-// errors.ErrUnsupported.
+// errors.ErrUnsupported: a stream's bytes are on their way to the server,
+// which cannot cut or extend them. A file opened with os.O_RDWR has a
+// full Truncate.
 func (f *File) Truncate(size int64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -109,7 +112,8 @@ func (f *File) Truncate(size int64) error {
 }
 
 // WriteAt fails with errors.ErrUnsupported: FTP writes files from their
-// start or their end only.
+// start or their end only, and a stream's bytes are already on their way.
+// A file opened with os.O_RDWR has a full WriteAt.
 func (f *File) WriteAt(_ []byte, _ int64) (int, error) {
 	return 0, f.err("write", errors.ErrUnsupported)
 }

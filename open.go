@@ -10,8 +10,8 @@ import (
 
 // Create creates or truncates the named file and opens it for writing,
 // like OpenFile with os.O_WRONLY|os.O_CREATE|os.O_TRUNC. (Unlike
-// os.Create the file is write-only: FTP cannot read and write one file at
-// once.)
+// os.Create the file is write-only, a stream to the server with no local
+// copy; OpenFile with os.O_RDWR gives a read-write file.)
 func (f *Fs) Create(name string) (afero.File, error) {
 	return f.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 }
@@ -32,13 +32,24 @@ func (f *Fs) Open(name string) (afero.File, error) {
 //     the file from its start (STOR). With os.O_CREATE the file may be
 //     missing; with os.O_EXCL too it must be.
 //   - os.O_WRONLY|os.O_APPEND: add to the end of the file (APPE).
+//   - os.O_RDWR, and os.O_WRONLY into the middle of a non-empty file
+//     (neither os.O_TRUNC nor os.O_APPEND): a read-write file, spooled to
+//     a local temporary file while open. It is downloaded at open (unless
+//     truncated or new: os.O_CREATE makes a missing file at once, as os
+//     does), has full random access (Read, Write, ReadAt, WriteAt, Seek,
+//     Truncate; Stat gives its current size), and is uploaded on Sync and
+//     Close when it changed, atomically: to a hidden temporary name,
+//     checked with SIZE, renamed over the target, so that a failed upload
+//     leaves the target as it was. Opening a big file this way costs its
+//     download; see WithSpoolDir, WithSpoolLimit, and WithoutSpool, which
+//     refuses these flags with errors.ErrUnsupported. The afero.File it
+//     returns is not a *File. FTP has no exclusive create: os.O_EXCL is a
+//     check before the upload, not an atomic step.
 //
-// The permission bits are left to the server (use Chmod). What FTP cannot
-// do fails with an *fs.PathError wrapping errors.ErrUnsupported: os.O_RDWR,
-// and writing into the middle of an existing file (os.O_WRONLY without
-// os.O_TRUNC or os.O_APPEND on a non-empty file). Other errors are
-// *fs.PathError too: fs.ErrNotExist, fs.ErrExist (os.O_EXCL),
-// syscall.EISDIR for writing a directory.
+// The permission bits are left to the server (use Chmod). Errors are
+// *fs.PathError: fs.ErrNotExist, fs.ErrExist (os.O_EXCL), syscall.EISDIR
+// for writing a directory, ErrSpoolLimit for a read-write file over the
+// limit, errors.ErrUnsupported for what FTP cannot do (see WithoutSpool).
 func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
 	return f.open(name, flag, true)
 }
@@ -48,12 +59,15 @@ func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) 
 // check many uploads at once, as ftpsync.Mirror does with one listing per
 // directory. Without a check, a data connection cut cleanly in the middle
 // of an upload leaves a short file that Close does not report. Its errors
-// are OpenFile's.
+// are OpenFile's. (A read-write file's upload is always checked.)
 func (f *Fs) OpenFileUnchecked(name string, flag int, _ os.FileMode) (afero.File, error) {
 	return f.open(name, flag, false)
 }
 
 func (f *Fs) open(name string, flag int, checked bool) (afero.File, error) {
+	if file, ok, err := f.openSpooled(name, flag); ok {
+		return file, err
+	}
 	file, err := f.openWith(name, flag, checked)
 	if err != nil {
 		return nil, pathErr("open", name, err)

@@ -35,6 +35,9 @@ type config struct {
 	atomicWrites bool
 	noPrefetch   bool
 	now          func() time.Time
+	spoolDir     string // "" is os.TempDir()
+	spoolLimit   int64
+	noSpool      bool
 }
 
 // Defaults of the options.
@@ -42,6 +45,12 @@ const (
 	DefaultDialTimeout = 30 * time.Second
 	DefaultTimeout     = 60 * time.Second
 	DefaultMaxConns    = 4
+	// DefaultSpoolLimit bounds a read-write file (see WithSpoolLimit): big
+	// enough for the documents, archives and databases people edit in
+	// place, small enough that opening a disk image read-write by mistake
+	// fails at once instead of downloading for minutes into a temporary
+	// directory that is often in memory (tmpfs).
+	DefaultSpoolLimit int64 = 1 << 30
 )
 
 func defaultConfig() config {
@@ -50,6 +59,7 @@ func defaultConfig() config {
 		dialTimeout: DefaultDialTimeout,
 		timeout:     DefaultTimeout,
 		maxConns:    DefaultMaxConns,
+		spoolLimit:  DefaultSpoolLimit,
 		logger:      slog.New(slog.DiscardHandler),
 		dialer:      d.DialContext,
 		now:         time.Now,
@@ -261,6 +271,45 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("ftpfs: WithClock: nil clock")
 		}
 		c.now = now
+		return nil
+	}
+}
+
+// WithSpoolDir sets the directory where read-write files (see
+// Fs.OpenFile) are spooled while open. The default is os.TempDir(), read
+// at each open. It must exist; Dial does not check it.
+func WithSpoolDir(dir string) Option {
+	return func(c *config) error {
+		if dir == "" {
+			return errors.New("ftpfs: WithSpoolDir: empty directory name")
+		}
+		c.spoolDir = dir
+		return nil
+	}
+}
+
+// WithSpoolLimit bounds the size of a read-write file, which is spooled
+// to local disk while open: opening a larger file fails at once, without
+// a download, and a Write, WriteAt or Truncate that would make the file
+// larger fails; both with an error wrapping ErrSpoolLimit. The default
+// is DefaultSpoolLimit.
+func WithSpoolLimit(bytes int64) Option {
+	return func(c *config) error {
+		if bytes < 0 {
+			return fmt.Errorf("ftpfs: WithSpoolLimit(%d): negative", bytes)
+		}
+		c.spoolLimit = bytes
+		return nil
+	}
+}
+
+// WithoutSpool refuses what needs a local spool, for callers who want no
+// local disk used: os.O_RDWR, and os.O_WRONLY into the middle of an
+// existing file, fail at open with an *fs.PathError wrapping
+// errors.ErrUnsupported.
+func WithoutSpool() Option {
+	return func(c *config) error {
+		c.noSpool = true
 		return nil
 	}
 }
