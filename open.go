@@ -51,7 +51,7 @@ func (f *Fs) Open(name string) (afero.File, error) {
 // for writing a directory, ErrSpoolLimit for a read-write file over the
 // limit, errors.ErrUnsupported for what FTP cannot do (see WithoutSpool).
 func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
-	return f.open(name, flag, true)
+	return f.open(name, flag, checked)
 }
 
 // OpenFileUnchecked is OpenFile without the size check that closing a
@@ -61,14 +61,22 @@ func (f *Fs) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) 
 // of an upload leaves a short file that Close does not report. Its errors
 // are OpenFile's. (A read-write file's upload is always checked.)
 func (f *Fs) OpenFileUnchecked(name string, flag int, _ os.FileMode) (afero.File, error) {
-	return f.open(name, flag, false)
+	return f.open(name, flag, unchecked)
 }
 
-func (f *Fs) open(name string, flag int, checked bool) (afero.File, error) {
+// check says whether an upload's size is checked with SIZE after it.
+type check uint8
+
+const (
+	checked   check = iota // SIZE after the upload
+	unchecked              // the caller checks (ftpsync.Mirror, with a listing)
+)
+
+func (f *Fs) open(name string, flag int, c check) (afero.File, error) {
 	if file, ok, err := f.openSpooled(name, flag); ok {
 		return file, err
 	}
-	file, err := f.openWith(name, flag, checked)
+	file, err := f.openWith(name, flag, c)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
@@ -77,11 +85,11 @@ func (f *Fs) open(name string, flag int, checked bool) (afero.File, error) {
 
 // openFile opens name as OpenFile does, for the io/fs view.
 func (f *Fs) openFile(name string, flag int) (*File, error) {
-	return f.openWith(name, flag, true)
+	return f.openWith(name, flag, checked)
 }
 
-// openWith opens name; checked says whether an upload's size is checked.
-func (f *Fs) openWith(name string, flag int, checked bool) (*File, error) {
+// openWith opens name; c says whether an upload's size is checked.
+func (f *Fs) openWith(name string, flag int, c check) (*File, error) {
 	p, err := f.resolve(name)
 	if err != nil {
 		return nil, err
@@ -101,11 +109,11 @@ func (f *Fs) openWith(name string, flag int, checked bool) (*File, error) {
 		}
 		return newReadFile(f, name, p, info), nil
 	case os.O_WRONLY:
-		appending := flag&os.O_APPEND != 0
 		if err := f.checkWrite(p, flag); err != nil {
 			return nil, err
 		}
-		return newWriteFile(f, name, p, appending, checked)
+		u := writeMode{appending: flag&os.O_APPEND != 0, check: c, atomic: f.cfg.atomicWrites}
+		return newWriteFile(f, name, p, u)
 	default:
 		return nil, errReadWrite
 	}

@@ -214,12 +214,9 @@ func (s *spoolFile) upload() error {
 		return err
 	}
 	size := info.Size()
-	w, err := newWriteFile(s.fs, s.name, s.path, false, true)
+	w, err := newWriteFile(s.fs, s.name, s.path, writeMode{check: checked, atomic: true})
 	if err != nil {
 		return err
-	}
-	if w.write.upload == s.path {
-		w.write.upload = tempName(s.path)
 	}
 	n, err := w.ReadFrom(io.NewSectionReader(s.local, 0, size))
 	if closeErr := w.Close(); closeErr != nil { // the server's verdict, classified

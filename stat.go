@@ -54,6 +54,15 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	}
 	dir, name := splitPath(p)
 	entries, err := f.listDir(dir)
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		// The parent is missing: the name is, as os says it, bare
+		// (os.IsNotExist, which afero's helpers use, sees no further).
+		return parsers.Entry{}, fs.ErrNotExist
+	case errors.Is(err, errNotDir):
+		return parsers.Entry{}, errNotDir
+	}
 	if err != nil && entries == nil {
 		if p == f.base && !errors.Is(err, fs.ErrNotExist) {
 			// The parent of the base may be off limits: the base is a

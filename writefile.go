@@ -37,17 +37,27 @@ type writeState struct {
 	failed error         // the upload's verdict, once known to be a failure
 }
 
+// writeMode says how a file is written.
+type writeMode struct {
+	appending bool // APPE at the end of the file, else STOR from its start
+	check     check
+	// atomic uploads to a hidden temporary name, renamed over the
+	// target once checked (appends are never atomic).
+	atomic bool
+}
+
 // newWriteFile takes a pooled connection and starts the upload to p.
 // It returns once the server took the command (or refused it: the
 // refusal is the error, classified).
-func newWriteFile(fsys *Fs, name, p string, appending, checked bool) (*File, error) {
+func newWriteFile(fsys *Fs, name, p string, u writeMode) (*File, error) {
+	appending := u.appending
 	s, err := fsys.getSession(ftpconn.ListDefault)
 	if err != nil {
 		return nil, err
 	}
-	w := &writeState{sess: s, appending: appending, checked: checked, opened: time.Now(), upload: p,
+	w := &writeState{sess: s, appending: appending, checked: u.check == checked, opened: time.Now(), upload: p,
 		feed: newFeed(), done: make(chan struct{})}
-	if fsys.cfg.atomicWrites && !appending {
+	if u.atomic && !appending {
 		w.upload = tempName(p)
 	}
 	fsys.changed(p, entryOnly)
