@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/ftpfs/ftpfs/cache"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"github.com/ftpfs/ftpfs/parsers"
+	"golang.org/x/text/encoding"
 )
 
 // Option configures Dial. Each option checks its argument; Dial returns
@@ -35,6 +37,8 @@ type config struct {
 	atomicWrites bool
 	noPrefetch   bool
 	now          func() time.Time
+	encoding     encoding.Encoding                                // WithEncoding; nil: UTF-8
+	proxy        func(ftpconn.DialFunc) (ftpconn.DialFunc, error) // WithProxy; nil: direct
 }
 
 // Defaults of the options.
