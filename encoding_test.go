@@ -64,6 +64,12 @@ func runEncodings(t *testing.T, servers []server) {
 			continue
 		}
 		t.Run(s.name, func(t *testing.T) {
+			if strings.HasPrefix(s.name, "pyftpdlib") {
+				// Its FTPHandler.encoding recodes names between disk and
+				// wire, with "?" for what does not fit: the bytes on its
+				// disk never reach a client.
+				t.Skip("pyftpdlib recodes names (FTPHandler.encoding): no bytes of another encoding reach the wire")
+			}
 			t.Run("Latin1", func(t *testing.T) {
 				encodingRoundTrip(t, s, charmap.ISO8859_1, latinName, latinBytes, latinDir, latinDirBytes, "日本.txt")
 			})
