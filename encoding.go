@@ -39,6 +39,11 @@ func WithEncoding(enc encoding.Encoding) Option {
 		if enc == nil {
 			return errors.New("ftpfs: WithEncoding: nil encoding")
 		}
+		// FTP's commands, replies and listing lines are ASCII.
+		const ascii = "LIST -a /Az09._~\r\n"
+		if b, err := enc.NewEncoder().String(ascii); err != nil || b != ascii {
+			return fmt.Errorf("ftpfs: WithEncoding: %s does not keep ASCII as it is", ftpconn.EncodingName(enc))
+		}
 		c.encoding = enc
 		return nil
 	}

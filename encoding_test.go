@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // The names of the encoding tests: as the caller sees them, and as they
@@ -285,6 +286,9 @@ func TestEncodingURLParameter(t *testing.T) {
 	}
 	if _, err := ftpfs.Dial(context.Background(), srv.URL(), ftpfs.WithEncoding(nil)); err == nil {
 		t.Fatal("WithEncoding(nil) accepted")
+	}
+	if _, err := ftpfs.Dial(context.Background(), srv.URL(), ftpfs.WithEncoding(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))); err == nil {
+		t.Fatal("WithEncoding(UTF-16) accepted: FTP's commands are ASCII")
 	}
 }
 
