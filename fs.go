@@ -71,10 +71,14 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 		return nil, err
 	}
 	cfg := defaultConfig()
-	for _, opt := range opts {
+	for _, opt := range append(t.options, opts...) { // the URL's parameters first
 		if err := opt(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	dialer, err := cfg.proxyDialer()
+	if err != nil {
+		return nil, err
 	}
 	f := &Fs{cfg: cfg, target: t, parser: cfg.parser}
 	if f.parser == nil {
@@ -88,8 +92,8 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 	f.ctx, f.cancel = context.WithCancel(context.Background())
 	f.conn = ftpconn.Config{
 		Address: t.address, Host: t.host, User: t.user, Password: t.password, Security: t.security,
-		TLS: cfg.tlsConfig, Dialer: cfg.dialer, DialTimeout: cfg.dialTimeout, Timeout: cfg.timeout,
-		Logger: cfg.logger, DisableMLSD: cfg.disableMLSD, DisableEPSV: cfg.disableEPSV,
+		TLS: cfg.tlsConfig, Dialer: dialer, DialTimeout: cfg.dialTimeout, Timeout: cfg.timeout,
+		Logger: cfg.logger, DisableMLSD: cfg.disableMLSD, DisableEPSV: cfg.disableEPSV, Encoding: cfg.encoding,
 	}
 	f.server = ftpconn.NewServer()
 	f.pool = ftpconn.NewPool(cfg.maxConns, cfg.timeout, func(ctx context.Context, mode ftpconn.ListMode) (*ftpconn.Session, error) {

@@ -45,6 +45,7 @@ func (f *Fs) fetch(ctx context.Context, s *ftpconn.Session, dir string, inside b
 		f.listCost.observe(time.Since(start))
 	}
 	r.entries, r.parseErr = parsers.ParseListing(l.Data, f.parserFor(l.MLSD), f.clock())
+	r.parseErr = withBadNames(l.BadNames, r.parseErr) // names not valid in WithEncoding's encoding
 	return r
 }
 

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/ftpfs/ftpfs/cache"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"github.com/ftpfs/ftpfs/parsers"
+	"golang.org/x/text/encoding"
 )
 
 // Option configures Dial. Each option checks its argument; Dial returns
@@ -38,6 +40,8 @@ type config struct {
 	spoolDir     string // "" is os.TempDir()
 	spoolLimit   int64
 	noSpool      bool
+	encoding     encoding.Encoding                                // WithEncoding; nil: UTF-8
+	proxy        func(ftpconn.DialFunc) (ftpconn.DialFunc, error) // WithProxy; nil: direct
 }
 
 // Defaults of the options.

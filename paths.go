@@ -2,6 +2,8 @@ package ftpfs
 
 import (
 	"path"
+
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"strings"
 )
 
@@ -17,7 +19,11 @@ func (f *Fs) resolve(name string) (string, error) {
 	if f.ctx != nil && f.ctx.Err() != nil {
 		return "", errClosedFs
 	}
-	return path.Join(f.base, path.Clean("/"+name)), nil
+	p := path.Join(f.base, path.Clean("/"+name))
+	if err := ftpconn.CheckName(f.cfg.encoding, p); err != nil {
+		return "", err // WithEncoding's encoding lacks a character of the name
+	}
+	return p, nil
 }
 
 // splitPath returns the parent directory and the last element of a cleaned

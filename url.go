@@ -22,7 +22,8 @@ type target struct {
 	// leading %2F), else relative to the login directory.
 	base     string
 	absolute bool
-	redacted string // the URL without its password, for Name and errors
+	redacted string   // the URL without its password, for Name and errors
+	options  []Option // from the URL's parameters (see urlOptions)
 }
 
 // parseURL reads ftp://, ftpes:// and ftps:// URLs. User, password and
@@ -70,10 +71,16 @@ func parseURL(raw string) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
+	var shownQuery string
+	t.options, shownQuery, err = urlOptions(u.Query())
+	if err != nil {
+		return target{}, err
+	}
 	shown := *u
 	if u.User != nil {
 		shown.User = url.User(u.User.Username())
 	}
+	shown.RawQuery = shownQuery
 	t.redacted = shown.String()
 	return t, nil
 }

@@ -1,6 +1,6 @@
 module github.com/ftpfs/ftpfs/cmd/ftpfs-bench
 
-go 1.26
+go 1.26.0
 
 // The benchmark builds against the working tree, not a published version.
 replace github.com/ftpfs/ftpfs => ../../
@@ -13,5 +13,6 @@ require (
 require (
 	github.com/jlaffaye/ftp v0.2.4 // indirect
 	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect
-	golang.org/x/text v0.28.0 // indirect
+	golang.org/x/net v0.63.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )

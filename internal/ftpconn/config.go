@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"golang.org/x/text/encoding"
 )
 
 // Security is how a server's connections are protected.
@@ -33,4 +35,7 @@ type Config struct {
 	Logger      *slog.Logger
 	DisableMLSD bool
 	DisableEPSV bool
+	// Encoding is the encoding of names on the wire (see encoding.go);
+	// nil sends and takes names as they are: UTF-8.
+	Encoding encoding.Encoding
 }

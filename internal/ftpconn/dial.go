@@ -25,7 +25,7 @@ import (
 func Dial(ctx context.Context, cfg *Config, server *Server, mode ListMode) (*Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
-	s := &Session{cfg: cfg, mode: mode, timeout: cfg.Timeout, server: server}
+	s := &Session{cfg: cfg, mode: mode, timeout: cfg.Timeout, server: server, names: newCodec(cfg.Encoding)}
 	if cfg.Security != Plain {
 		s.tls = sessionTLS(cfg.TLS, cfg.Host)
 	}
@@ -44,6 +44,7 @@ func Dial(ctx context.Context, cfg *Config, server *Server, mode ListMode) (*Ses
 		ftp.DialWithDisabledMLSD(cfg.DisableMLSD || mode == ListLIST),
 		ftp.DialWithWritingMDTM(true),
 		ftp.DialWithShutTimeout(cfg.Timeout),
+		ftp.DialWithDisabledUTF8(!s.names.utf8()), // no OPTS UTF8 ON for names in another encoding
 	}
 	stop := context.AfterFunc(ctx, s.abort)
 	defer stop()

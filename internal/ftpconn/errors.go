@@ -123,6 +123,10 @@ func Broken(err error) bool {
 	if errors.As(err, &unsupported) {
 		return false
 	}
+	var badName *EncodingError // found before anything was sent
+	if errors.As(err, &badName) {
+		return false
+	}
 	if code := Code(err); code != 0 {
 		return code == 421
 	}

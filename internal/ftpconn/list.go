@@ -10,8 +10,11 @@ import (
 
 // Listing is a directory's listing as the server sent it.
 type Listing struct {
-	Data []byte // the raw lines
+	Data []byte // the raw lines (decoded to UTF-8 with the Config's Encoding)
 	MLSD bool   // Data is MLSD output (else LIST output)
+	// BadNames reports the lines that were not valid in the Config's
+	// Encoding, left out of Data: one *parsers.ParseError per line.
+	BadNames error
 }
 
 // List lists the directory dir: with MLSD on a ListDefault session of a
@@ -35,6 +38,10 @@ type Listing struct {
 // a *ListingTruncatedError. Costs: one round trip and a data connection;
 // two with CWD.
 func (s *Session) List(ctx context.Context, dir string, inside bool) (Listing, error) {
+	dir, err := s.names.encode(dir) // plainName looks at the bytes sent
+	if err != nil {
+		return Listing{}, err
+	}
 	if s.mode == ListDefault && s.conn.IsTimePreciseInList() {
 		return s.list(ctx, "MLSD", dir)
 	}
@@ -119,6 +126,7 @@ func (s *Session) list(ctx context.Context, command, arg string) (Listing, error
 	if err != nil {
 		return l, err
 	}
+	l.Data, l.BadNames = s.names.decodeListing(l.Data)
 	if msg, ok := errorText(l.Data); ok {
 		return Listing{MLSD: mlsd}, &ReplyError{Code: 550, Message: msg, Command: command}
 	}

@@ -23,8 +23,12 @@ type Download struct {
 // fails at once. Each read waits at most the timeout for data
 // (a *StalledError). One or two round trips and a data connection.
 func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, error) {
+	p, err := s.names.encode(p)
+	if err != nil {
+		return nil, err
+	}
 	var resp *ftp.Response
-	err := s.runTransfer(ctx, "RETR", func() (err error) {
+	err = s.runTransfer(ctx, "RETR", func() (err error) {
 		resp, err = s.conn.RetrFrom(p, uint64(offset))
 		return err
 	})

@@ -36,6 +36,7 @@ type Session struct {
 	timeout time.Duration
 	server  *Server // what is known of the server, shared by its sessions
 	home    string  // the login directory
+	names   codec   // the encoding of names on the wire
 	used    time.Time
 
 	mu      sync.Mutex // guards data and capture: the dial function runs inside the client library

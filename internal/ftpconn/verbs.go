@@ -23,7 +23,11 @@ func (s *Session) Command(ctx context.Context, line string) (Reply, error) {
 	verb, _, _ := strings.Cut(line, " ")
 	verb = strings.ToUpper(verb)
 	var r Reply
-	err := s.run(ctx, verb, func() (err error) {
+	line, err := s.names.encode(line)
+	if err != nil {
+		return r, err
+	}
+	err = s.run(ctx, verb, func() (err error) {
 		r.Code, r.Message, err = s.ctl.exchange(0, line)
 		return err
 	})
@@ -37,7 +41,10 @@ func (s *Session) Command(ctx context.Context, line string) (Reply, error) {
 func (s *Session) Pwd(ctx context.Context) (string, error) {
 	var dir string
 	err := s.run(ctx, "PWD", func() (err error) { dir, err = s.conn.CurrentDir(); return err })
-	return dir, err
+	if err != nil {
+		return "", err
+	}
+	return s.names.decode([]byte(dir))
 }
 
 // Noop checks that the session still works. One round trip.
@@ -47,21 +54,41 @@ func (s *Session) Noop(ctx context.Context) error {
 
 // Mkdir makes a directory (MKD). One round trip.
 func (s *Session) Mkdir(ctx context.Context, p string) error {
+	p, err := s.names.encode(p)
+	if err != nil {
+		return err
+	}
 	return s.run(ctx, "MKD", func() error { return s.conn.MakeDir(p) })
 }
 
 // Rmdir removes an empty directory (RMD). One round trip.
 func (s *Session) Rmdir(ctx context.Context, p string) error {
+	p, err := s.names.encode(p)
+	if err != nil {
+		return err
+	}
 	return s.run(ctx, "RMD", func() error { return s.conn.RemoveDir(p) })
 }
 
 // Delete removes a file (DELE). One round trip.
 func (s *Session) Delete(ctx context.Context, p string) error {
+	p, err := s.names.encode(p)
+	if err != nil {
+		return err
+	}
 	return s.run(ctx, "DELE", func() error { return s.conn.Delete(p) })
 }
 
 // Rename renames from to to (RNFR, RNTO). Two round trips.
 func (s *Session) Rename(ctx context.Context, from, to string) error {
+	from, err := s.names.encode(from)
+	if err != nil {
+		return err
+	}
+	to, err = s.names.encode(to)
+	if err != nil {
+		return err
+	}
 	return s.run(ctx, "RNFR/RNTO", func() error { return s.conn.Rename(from, to) })
 }
 
@@ -72,8 +99,12 @@ func (s *Session) Size(ctx context.Context, p string) (int64, error) {
 	if s.server.isRefused("SIZE") {
 		return 0, &unsupportedError{"SIZE"}
 	}
+	p, err := s.names.encode(p)
+	if err != nil {
+		return 0, err
+	}
 	var r Reply
-	err := s.run(ctx, "SIZE", func() (err error) {
+	err = s.run(ctx, "SIZE", func() (err error) {
 		r.Code, r.Message, err = s.ctl.exchange(213, "SIZE "+p)
 		return err
 	})
@@ -96,7 +127,11 @@ func (s *Session) SetTime(ctx context.Context, p string, t time.Time) error {
 	if !s.conn.IsSetTimeSupported() || s.server.isRefused("MFMT") {
 		return &unsupportedError{"MFMT"}
 	}
-	err := s.run(ctx, "MFMT", func() error { return s.conn.SetTime(p, t) })
+	p, err := s.names.encode(p)
+	if err != nil {
+		return err
+	}
+	err = s.run(ctx, "MFMT", func() error { return s.conn.SetTime(p, t) })
 	s.server.refuse("MFMT", err)
 	return err
 }
@@ -127,7 +162,11 @@ func (s *Session) Store(ctx context.Context, p string, r io.Reader, appending bo
 	if appending {
 		command = "APPE"
 	}
-	err := s.runTransfer(ctx, command, func() error {
+	p, err := s.names.encode(p)
+	if err != nil {
+		return 0, err
+	}
+	err = s.runTransfer(ctx, command, func() error {
 		if appending {
 			return s.conn.Append(p, r)
 		}
