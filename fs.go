@@ -2,6 +2,7 @@ package ftpfs
 
 import (
 	"context"
+	"errors"
 	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"io/fs"
 	"path"
@@ -23,6 +24,15 @@ import (
 // listings (see Cache), which it updates after every change it makes
 // itself.
 type Fs struct {
+	*core
+	// ctx ends the calls of this Fs: the Fs's own life, or with
+	// WithContext the caller's context too.
+	ctx context.Context
+}
+
+// core is what an Fs and its views (WithContext) share: the connections,
+// the cache and what is known of the server.
+type core struct {
 	cfg    config
 	target target
 	base   string
@@ -38,7 +48,7 @@ type Fs struct {
 	prefetch   *prefetcher // nil WithoutPrefetch
 	listCost   costMeter   // how long a listing takes
 
-	ctx    context.Context // ends when the Fs is closed
+	life   context.Context // ends when the Fs is closed
 	cancel context.CancelFunc
 }
 
@@ -80,7 +90,7 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fs{cfg: cfg, target: t, parser: cfg.parser}
+	f := &Fs{core: &core{cfg: cfg, target: t, parser: cfg.parser}}
 	if f.parser == nil {
 		f.parser = parsers.NewAuto()
 	}
@@ -89,7 +99,8 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 	if cfg.cacheOff {
 		f.cache.Disable()
 	}
-	f.ctx, f.cancel = context.WithCancel(context.Background())
+	f.life, f.cancel = context.WithCancel(context.Background())
+	f.ctx = f.life
 	f.conn = ftpconn.Config{
 		Address: t.address, Host: t.host, User: t.user, Password: t.password, Security: t.security,
 		TLS: cfg.tlsConfig, Dialer: dialer, DialTimeout: cfg.dialTimeout, Timeout: cfg.timeout,
@@ -127,6 +138,18 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Fs, error) {
 // dialFailed names the server in a Dial error, without the password.
 func dialFailed(t target, err error) error {
 	return &fs.PathError{Op: "dial", Path: t.redacted, Err: err}
+}
+
+// WithContext returns a view of the Fs whose calls, and the transfers of
+// the files it opens, end when ctx ends (or the Fs is closed), with an
+// error that matches ctx.Err(): a blocked read or write, a listing or a
+// wait for a connection stops at once. The view shares everything else
+// with the Fs: connections, cache, options; closing either closes both.
+// It costs nothing.
+func (f *Fs) WithContext(ctx context.Context) *Fs {
+	merged, cancel := context.WithCancel(ctx)
+	context.AfterFunc(f.life, cancel)
+	return &Fs{core: f.core, ctx: merged}
 }
 
 // Close closes the connections of the Fs and makes every later call fail.
@@ -219,10 +242,15 @@ func (f *Fs) withSession(op operation, fn func(ctx context.Context, s *ftpconn.S
 // all), it fails with an error that says so.
 func (f *Fs) getSession(mode ftpconn.ListMode) (*ftpconn.Session, error) {
 	s, err := f.pool.Get(f.ctx, mode)
-	if err != nil && f.ctx.Err() != nil {
+	switch {
+	case err == nil:
+		return s, nil
+	case f.life.Err() != nil:
 		return nil, errClosedFs
+	case f.ctx.Err() != nil:
+		return nil, errors.Join(f.ctx.Err(), err)
 	}
-	return s, err
+	return nil, err
 }
 
 // clock is the parsers' view of now and the time shift.

@@ -44,7 +44,7 @@ func FuzzResolve(f *testing.F) {
 		if strings.ContainsAny(base, "\r\n\x00") {
 			return
 		}
-		fsys := &Fs{base: base}
+		fsys := &Fs{core: &core{base: base}}
 		p, err := fsys.resolve(name)
 		if err != nil {
 			return

@@ -16,8 +16,11 @@ func (f *Fs) resolve(name string) (string, error) {
 	if strings.ContainsAny(name, "\x00\r\n") {
 		return "", errBadName
 	}
-	if f.ctx != nil && f.ctx.Err() != nil {
+	if f.life != nil && f.life.Err() != nil {
 		return "", errClosedFs
+	}
+	if f.ctx != nil && f.ctx.Err() != nil {
+		return "", f.ctx.Err() // a view's context ended (WithContext)
 	}
 	p := path.Join(f.base, path.Clean("/"+name))
 	if err := ftpconn.CheckName(f.cfg.encoding, p); err != nil {

@@ -26,7 +26,7 @@ func TestResolve(t *testing.T) {
 		{"/srv", strings.Repeat("d/", 2000) + "f", "/srv/" + strings.Repeat("d/", 2000) + "f"},
 	}
 	for _, tt := range tests {
-		f := &Fs{base: tt.base}
+		f := &Fs{core: &core{base: tt.base}}
 		got, err := f.resolve(tt.name)
 		if err != nil || got != tt.want {
 			t.Errorf("resolve(%q) under %q = %q, %v; want %q", tt.name, tt.base, got, err, tt.want)
@@ -35,7 +35,7 @@ func TestResolve(t *testing.T) {
 }
 
 func TestResolveRejectsControlCharacters(t *testing.T) {
-	f := &Fs{base: "/"}
+	f := &Fs{core: &core{base: "/"}}
 	for _, name := range []string{"a\r\nDELE b", "a\nb", "a\rb", "a\x00b"} {
 		if got, err := f.resolve(name); !errors.Is(err, fs.ErrInvalid) {
 			t.Errorf("resolve(%q) = %q, %v; want fs.ErrInvalid", name, got, err)

@@ -111,7 +111,7 @@ func (p *prefetcher) await(dir string) bool {
 	}
 	select {
 	case <-done:
-	case <-p.fsys.ctx.Done():
+	case <-p.fsys.life.Done():
 	}
 	return true
 }
@@ -199,7 +199,7 @@ func (p *prefetcher) work() {
 			return
 		}
 		p.mu.Unlock()
-		s, err := f.pool.GetBackground(f.ctx, ftpconn.ListDefault, p.backlog)
+		s, err := f.pool.GetBackground(f.life, ftpconn.ListDefault, p.backlog)
 		if err != nil {
 			p.mu.Lock()
 			p.running--
@@ -216,7 +216,7 @@ func (p *prefetcher) work() {
 		if !f.cache.HasDir(dir) {
 			// An empty listing needs no check here: the listing of dir's
 			// parent just showed dir as a directory.
-			r := f.fetch(f.ctx, s, dir, false)
+			r := f.fetch(f.life, s, dir, false)
 			f.pool.Put(s, r.err)
 			if f.settled(dir, r) {
 				entries, stored = r.entries, f.storeListing(dir, r.entries, r.generation)

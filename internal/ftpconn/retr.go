@@ -2,6 +2,7 @@ package ftpconn
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 type Download struct {
 	s    *Session
 	resp *ftp.Response
+	ctx  context.Context
 	stop func() bool // ends the watch on the context
 }
 
@@ -35,13 +37,21 @@ func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, 
 	if err != nil {
 		return nil, err
 	}
-	return &Download{s: s, resp: resp, stop: context.AfterFunc(ctx, s.abort)}, nil
+	return &Download{s: s, resp: resp, ctx: ctx, stop: context.AfterFunc(ctx, s.abort)}, nil
 }
 
-func (d *Download) Read(p []byte) (int, error) { return d.resp.Read(p) }
+// Read reads the transfer. When the context ended it, the error matches
+// the context's.
+func (d *Download) Read(p []byte) (int, error) {
+	n, err := d.resp.Read(p)
+	if err != nil && err != io.EOF && d.ctx.Err() != nil {
+		err = errors.Join(d.ctx.Err(), err)
+	}
+	return n, err
+}
 
 // WriteTo copies the rest of the transfer to w with a pooled buffer.
-func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, d.resp) }
+func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, readerOnly{d}) }
 
 // Close ends the transfer and returns the server's final reply: nil for
 // 226, a *ReplyError for a transfer the server says failed.
