@@ -26,8 +26,10 @@ import (
 // has UnknownSize; without a type fact the
 // entry is a file; a type this parser does not know (OS.unix=chr-3/1, say)
 // gives TypeOther; a fact with an empty value is ignored. A line that
-// starts with a blank has no facts. Lines of type cdir and pdir, and the
-// names "." and "..", give ErrSkip.
+// starts with a blank has no facts. Lines of type cdir and pdir, the
+// names "." and "..", and absolute pathnames ("/srv/a", which name no
+// entry of the listed directory) give ErrSkip; any other name with a
+// slash is an error.
 type MLSD struct{}
 
 // Parse parses one MLSD fact line. See MLSD for the accepted facts.
@@ -102,6 +104,12 @@ func parseMLSD(line string) (Entry, error) {
 	// not the file.
 	e.Owner = firstNonEmpty(owner, ownerName)
 	e.Group = firstNonEmpty(group, groupName)
+	if strings.HasPrefix(name, "/") && !strings.Contains(name, "\x00") {
+		// An absolute pathname, as MLST gives it, names no entry of the
+		// listed directory; in MLSD output such a line only says where
+		// a link points (see ParseListing), so it is skipped.
+		return Entry{}, ErrSkip
+	}
 	return e, e.acceptName(name)
 }
 

@@ -55,6 +55,7 @@ func TestMLSDSkipsAndRejects(t *testing.T) {
 		"type=pdir;modify=20261123023304; ..",
 		"Type=CDir; .",
 		"type=dir; .",
+		"type=file;unique=8a; /srv/elsewhere/target",
 	} {
 		if _, err := (MLSD{}).Parse(line, fixedNow); !errors.Is(err, ErrSkip) {
 			t.Errorf("Parse(%q) error = %v, want ErrSkip", line, err)
