@@ -7,9 +7,9 @@ import (
 
 // OS2 parses the listings of OS/2 servers (the IBM TCP/IP FTP daemon):
 //
-//	     0           DIR   11-02-26   09:14  Projects
-//	 48213      A          10-30-26   17:40  README.TXT
-//	  1024    RHS          01-15-1999 08:00  OS2BOOT
+//	    0           DIR   11-02-26   09:14  Projects
+//	48213      A          10-30-26   17:40  README.TXT
+//	 1024    RHS          01-15-1999 08:00  OS2BOOT
 //
 // The columns are the size in bytes, the attributes (A archive, R
 // read-only, H hidden, S system, in capitals), "DIR" for a directory, the

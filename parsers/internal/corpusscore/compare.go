@@ -140,4 +140,3 @@ func parseAnyTime(s string) (time.Time, error) {
 func summary(e parsers.Entry) string {
 	return fmt.Sprintf("{%q %s %d}", e.Name, e.Type, e.Size)
 }
-

@@ -40,7 +40,7 @@ type record struct {
 // by a source that has no parser for the format at all.
 type tally struct {
 	pass, fail, rejected, yearRule, disputed, ours, robust, na int
-	parsedPass, parsedFail, parsedOurs                          int // records the source parses
+	parsedPass, parsedFail, parsedOurs                         int // records the source parses
 }
 
 func main() {
