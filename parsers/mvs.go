@@ -81,11 +81,13 @@ func parseMVS(line string, clock Clock) (Entry, error) {
 	} else if !onlyDigits(f[3]) {
 		return Entry{}, errBadSize
 	}
-	if tracks, ok := parseBytes(used); ok && trackBytes[f[1]] > 0 && tracks <= (1<<63-1)/trackBytes[f[1]] {
-		e.Size = tracks * trackBytes[f[1]]
-		e.Unknown &^= UnknownSize
-	} else if strings.Trim(used, "+") != "" {
+	tracks, ok := parseBytes(used)
+	if !ok && strings.Trim(used, "+") != "" {
 		return Entry{}, errBadSize
+	}
+	if perTrack := trackBytes[f[1]]; ok && perTrack > 0 && tracks <= (1<<63-1)/perTrack {
+		e.Size = tracks * perTrack
+		e.Unknown &^= UnknownSize
 	}
 	switch dsorg := f[n-2]; dsorg {
 	case "PO", "PO-E":
