@@ -32,6 +32,9 @@ const maxJoinedLines = 4
 // returns ErrSkip are left out. When p is a MultiLineParser, an entry that
 // spans several lines is joined first (see MultiLineParser).
 //
+// In a VMS listing, where every version of a file has a line, the newest
+// version gets the plain name and older ones "NAME;VERSION" (see VMS).
+//
 // After parsing, a link with no target whose line carries a "unique" fact
 // (MLSD) gets as its target the name of the other line with the same
 // unique fact, if there is exactly one: some servers say where a link
@@ -71,6 +74,9 @@ func ParseListing(listing []byte, p Parser, clock Clock) ([]Entry, error) {
 		}
 	}
 	resolveUniqueLinks(entries, all)
+	if detectedVMS(p) {
+		nameVMSVersions(entries)
+	}
 	return entries, errors.Join(errs...)
 }
 

@@ -20,8 +20,10 @@ import (
 //	Total of 3 files, 226/231 blocks.
 //
 // The name column is NAME.TYPE;VERSION. The name is given without the
-// version (every version of a file has the same name, and the newest is
-// what a path without a version opens); a directory file X.DIR is the
+// version (the newest version is what a path without a version opens);
+// where a listing shows several versions of a file, ParseListing names the
+// older ones NAME.TYPE;VERSION, so that names stay distinct. A directory
+// file X.DIR is the
 // directory X, by the name one changes into, so ".DIR" is dropped too.
 // (commons-net keeps ".DIR"; FluentFTP and Chromium drop it.)
 //

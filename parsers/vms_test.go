@@ -3,6 +3,7 @@ package parsers
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 	"time"
 )
@@ -102,5 +103,23 @@ func TestVMSIncomplete(t *testing.T) {
 		if got := (VMS{}).Incomplete(line); got != want {
 			t.Errorf("Incomplete(%q) = %v, want %v", line, got, want)
 		}
+	}
+}
+
+func TestVMSListingNamesOlderVersions(t *testing.T) {
+	listing := "NOTES.TXT;3  5/6  14-NOV-2026 09:41:07\r\n" +
+		"NOTES.TXT;2  4/6  13-NOV-2026 09:41:07\r\n" +
+		"OTHER.TXT;1  1/3  13-NOV-2026 09:41:07\r\n" +
+		"NOTES.TXT;1  4/6  12-NOV-2026 09:41:07\r\n"
+	entries, err := ParseListing([]byte(listing), NewAuto(), fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name)
+	}
+	if got, want := strings.Join(names, "|"), "NOTES.TXT|NOTES.TXT;2|OTHER.TXT|NOTES.TXT;1"; got != want {
+		t.Errorf("names = %q, want %q", got, want)
 	}
 }
