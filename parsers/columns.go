@@ -1,7 +1,5 @@
 package parsers
 
-import "strings"
-
 // isBlank reports whether c separates columns in a listing line: a blank,
 // a tab, or the CR and LF of an entry that spans lines.
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -56,9 +54,4 @@ func parseBytes(s string) (int64, bool) {
 		n = n*10 + d
 	}
 	return n, true
-}
-
-// hasPrefixFold reports whether s begins with prefix, ignoring ASCII case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -179,12 +179,11 @@ func parseVMSDate(s string) (int, time.Month, int, bool) {
 
 // parseVMSTime reads HH:MM, HH:MM:SS or HH:MM:SS.cc.
 func parseVMSTime(s string) (hour, minute, sec, nsec int, precision time.Duration, ok bool) {
-	hm, secText, hasSec := strings.Cut(s, ":")
-	if hasSec {
-		// s was "HH:MM:SS...": hm holds HH, secText "MM:SS...".
-		var mm string
-		mm, secText, hasSec = strings.Cut(secText, ":")
-		hm += ":" + mm
+	hm, secText, hasSec := s, "", false
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		if j := strings.IndexByte(s[i+1:], ':'); j >= 0 {
+			hm, secText, hasSec = s[:i+1+j], s[i+2+j:], true
+		}
 	}
 	hour, minute, ok = parseClock(hm)
 	if !ok {
