@@ -24,9 +24,10 @@ var _ MultiLineParser = (*Auto)(nil)
 
 // DefaultCandidates returns the parsers NewAuto chooses among when given
 // none, in the order it tries them: Unix, MSDOS, VMS, NetWare, OS2,
-// OS400, MVS, MVSMember, NonStop, EnterpriseUnix, EPLF, and last MLSD
-// lines that carry facts (MLSD output needs no detection, as a client
-// knows when it sent MLSD, but a server may send facts for LIST).
+// OS400, MVS, MVSMember, NonStop, EnterpriseUnix, EPLF, and last MLSD,
+// which is tried only on lines that carry facts (MLSD output needs no
+// detection, as a client knows when it sent MLSD, but a server may send
+// facts for LIST); once detected, Detected reports MLSD{}.
 //
 // Each format has marks the others lack (a ";version" and a D-MMM-YYYY
 // date for VMS, "[RWCEAFMS]" rights for NetWare, an "*TYPE" column for
@@ -126,7 +127,13 @@ func (a *Auto) Parse(line string, clock Clock) (Entry, error) {
 		e, err := a.candidates[i].Parse(line, clock)
 		switch {
 		case err == nil:
-			a.detected.CompareAndSwap(nil, &a.candidates[i])
+			chosen := &a.candidates[i]
+			if _, ok := (*chosen).(mlsdWithFacts); ok {
+				// Detected, MLSD takes every MLSD line, facts or not.
+				var m Parser = MLSD{}
+				chosen = &m
+			}
+			a.detected.CompareAndSwap(nil, chosen)
 			return e, nil
 		case errors.Is(err, ErrSkip):
 			skipped = true

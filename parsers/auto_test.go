@@ -24,7 +24,7 @@ func TestAutoDetectsEveryFormat(t *testing.T) {
 		{NonStop{}, []string{"File         Code             EOF  Last Modification    Owner  RWEP", `PAYROLL       101             4096 20-Nov-26 14:55:02  200,12  "NUNU"`}, "PAYROLL"},
 		{EnterpriseUnix{}, []string{"-C--E-----FTP B MIRA01      20071       1180 Nov 20 14:55 PAYROLL"}, "PAYROLL"},
 		{EPLF{}, []string{"+i8388621.29609,m1795521600,r,s4096,\tnotes.txt", "+i8388621.44468,m1795435200,/,\tincoming"}, "notes.txt|incoming"},
-		{mlsdWithFacts{}, []string{"type=file;size=12;modify=20261123023304; a.txt", "type=dir;modify=20261123023304; b"}, "a.txt|b"},
+		{MLSD{}, []string{"type=file;size=12;modify=20261123023304; a.txt", "type=dir;modify=20261123023304; b"}, "a.txt|b"},
 	}
 	for _, tt := range tests {
 		a := NewAuto()
