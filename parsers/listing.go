@@ -49,6 +49,7 @@ func ParseListing(listing []byte, p Parser, clock Clock) ([]Entry, error) {
 	text := string(listing) // one copy: entries keep substrings of it
 	all := text
 	multi, _ := p.(MultiLineParser)
+	auto, _ := p.(*Auto)
 	entries := make([]Entry, 0, strings.Count(text, "\n")+1)
 	var errs []error
 	for text != "" {
@@ -61,6 +62,14 @@ func ParseListing(listing []byte, p Parser, clock Clock) ([]Entry, error) {
 			line, text = joinLines(multi, line, text)
 		}
 		e, err := p.Parse(line, clock)
+		if auto != nil && multi != nil {
+			// Once Auto knows the format, ask that parser directly
+			// (and not at all if its entries are one line each).
+			if d := auto.Detected(); d != nil {
+				multi, _ = d.(MultiLineParser)
+				auto = nil
+			}
+		}
 		switch {
 		case err == nil:
 			entries = append(entries, e)
