@@ -45,6 +45,14 @@ type Entry struct {
 	// Type says whether the entry is a file, a directory, a link or
 	// something else. It agrees with the type bits of Mode.
 	Type Type
+	// Unknown lists the fields that the listing does not give and that
+	// are therefore zero: UnknownSize for an MS-DOS <DIR>, an MLSD line
+	// without a size fact or a size the server could not print;
+	// UnknownPerm for listings without Unix permission bits (MS-DOS,
+	// MLSD without UNIX.mode, NetWare, z/OS…). The zero value says that
+	// every field is as listed, so entries built by hand or by custom
+	// parsers keep their meaning.
+	Unknown Field // next to Type: fits in its padding, Entry keeps its size
 	// Size is the size in bytes as listed (for a directory or a link,
 	// whatever the server printed). Device files have size 0.
 	Size int64
@@ -68,14 +76,6 @@ type Entry struct {
 	// Links is the hard-link count, zero when the listing does not give
 	// it.
 	Links int
-	// Unknown lists the fields that the listing does not give and that
-	// are therefore zero: UnknownSize for an MS-DOS <DIR>, an MLSD line
-	// without a size fact or a size the server could not print;
-	// UnknownPerm for listings without Unix permission bits (MS-DOS,
-	// MLSD without UNIX.mode, NetWare, z/OS…). The zero value says that
-	// every field is as listed, so entries built by hand or by custom
-	// parsers keep their meaning.
-	Unknown Field
 	// Raw is the listing line the entry came from (for an entry that spans
 	// several lines, the lines joined with "\n").
 	Raw string
