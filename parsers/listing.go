@@ -97,15 +97,19 @@ func nextLine(text string) (line, rest string) {
 
 // joinLines appends to line the lines of text that continue its entry
 // (blank lines in between are dropped) and returns the joined entry and
-// what is left of text.
+// what is left of text. A line that itself begins an entry is not joined:
+// the entry before it stays as it is, and fails to parse on its own.
 func joinLines(p MultiLineParser, line, text string) (string, string) {
 	for n := 1; n < maxJoinedLines && text != "" && p.Incomplete(line); n++ {
-		var next string
-		next, text = nextLine(text)
+		next, after := nextLine(text)
 		if strings.TrimSpace(next) == "" {
+			text = after
 			continue
 		}
-		line += "\n" + next
+		if p.Incomplete(next) {
+			break
+		}
+		line, text = line+"\n"+next, after
 	}
 	return line, text
 }

@@ -123,3 +123,14 @@ func TestVMSListingNamesOlderVersions(t *testing.T) {
 		t.Errorf("names = %q, want %q", got, want)
 	}
 }
+
+func TestVMSListingDoesNotJoinTwoNames(t *testing.T) {
+	listing := "LOST_ITS_SECOND_LINE.TXT;1\r\n" +
+		"A_RATHER_LONG_FILE_NAME.DAT;12\r\n" +
+		"                     220/222      03-OCT-2025 17:02:55  [STAFF,MIRA]   (RWED,RWED,,)\r\n"
+	entries, err := ParseListing([]byte(listing), VMS{}, fixedNow)
+	var pe *ParseError
+	if len(entries) != 1 || entries[0].Name != "A_RATHER_LONG_FILE_NAME.DAT" || !errors.As(err, &pe) || pe.Line != "LOST_ITS_SECOND_LINE.TXT;1" {
+		t.Errorf("entries %+v, error %v; want the second entry and an error for the first", entries, err)
+	}
+}
