@@ -11,9 +11,10 @@ import (
 // next line.
 //
 // ParseListing asks Incomplete about every line before parsing it; while
-// the answer is true it appends the next line (after a "\n") and asks
-// again, up to maxJoinedLines lines, then hands the joined text to Parse as
-// one line. Parse must therefore accept "\n" (and "\r") wherever its
+// the answer is true it appends the next non-blank line (after a "\n"),
+// unless Incomplete says that line begins an entry of its own, and asks
+// again, up to four lines; then it hands the joined text to Parse as one
+// line. Parse must therefore accept "\n" (and "\r") wherever its
 // format allows blanks. Parsers whose entries are one line each need not
 // implement it.
 type MultiLineParser interface {
