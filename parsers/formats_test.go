@@ -80,7 +80,7 @@ func TestMVSParse(t *testing.T) {
 		{"Pseudo Directory                                        ACCT.ARCHIVE",
 			Entry{Name: "ACCT.ARCHIVE", Type: TypeDir, Mode: fs.ModeDir, Unknown: UnknownPerm | UnknownSize}},
 	})
-	if _, err := (MVS{}).Parse("Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname", fixedNow); !errors.Is(err, ErrSkip) {
+	if _, err := (MVS{}).Parse("Volume Unit   Referred  Ext Used Recfm Lrecl BlkSz Dsorg Dsname", fixedNow); !errors.Is(err, ErrSkip) {
 		t.Errorf("header: error = %v, want ErrSkip", err)
 	}
 	rejectAll(t, MVS{}, "WRK001 3390   20/11/2026  1   12  FB      80 27920  PS  ACCT.DATE",
@@ -99,7 +99,7 @@ func TestMVSMemberParse(t *testing.T) {
 	})
 	for _, header := range []string{
 		" Name     VV.MM   Created       Changed      Size  Init   Mod   Id",
-		" Name      Size     TTR   Alias-of AC --------- Attributes --------- Amode Rmode",
+		" Name     Size    TTR    Alias-of AC ------- Attributes ------- Amode Rmode",
 	} {
 		if _, err := (MVSMember{}).Parse(header, fixedNow); !errors.Is(err, ErrSkip) {
 			t.Errorf("header %q: error = %v, want ErrSkip", header, err)
@@ -116,7 +116,7 @@ func TestNonStopParse(t *testing.T) {
 		{`LOGFILE       180O          123904  2-Oct-99 08:00:45  255, 255 "OOOO"`,
 			Entry{Name: "LOGFILE", Type: TypeFile, Size: 123904, ModTime: at(1999, 10, 2, 8, 0, 45), Precision: time.Second, Owner: "255,255", Unknown: UnknownPerm}},
 	})
-	if _, err := (NonStop{}).Parse("File         Code             EOF  Last Modification    Owner  RWEP", fixedNow); !errors.Is(err, ErrSkip) {
+	if _, err := (NonStop{}).Parse("File        Code           EOF   Last Modification   Owner   RWEP", fixedNow); !errors.Is(err, ErrSkip) {
 		t.Errorf("header: error = %v, want ErrSkip", err)
 	}
 	rejectAll(t, NonStop{}, `PAYROLL 101 4096 20-Nov-2026 14:55:02 200,12 "NUNU"`,

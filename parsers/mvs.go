@@ -9,7 +9,7 @@ import (
 // MVS parses the data set listings of IBM z/OS (MVS) servers, as LIST
 // prints them for a high-level qualifier:
 //
-//	Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname
+//	Volume Unit   Referred  Ext Used Recfm Lrecl BlkSz Dsorg Dsname
 //	WRK001 3390   2026/11/20  1   12  FB      80 27920  PS  ACCT.REPORT.NOV
 //	WRK002 3390   2026/11/02  3  150  FB      80 27920  PO  ACCT.SOURCE.COBOL
 //	Migrated                                                ACCT.OLD.DATA

@@ -10,7 +10,7 @@ import (
 //
 //	 Name     VV.MM   Created       Changed      Size  Init   Mod   Id
 //	PAYROLL   01.04 2025/03/11 2026/11/20 14:55   120   100     9 MIRA
-//	 Name      Size     TTR   Alias-of AC --------- Attributes --------- Amode Rmode
+//	 Name     Size    TTR    Alias-of AC ------- Attributes ------- Amode Rmode
 //	PAYCALC   00A3F0   00001A          00 FO             RN RU            31    ANY
 //	NOTES
 //

@@ -7,7 +7,7 @@ import (
 
 // NonStop parses the listings of HPE NonStop (Tandem) Guardian servers:
 //
-//	File         Code             EOF  Last Modification    Owner  RWEP
+//	File        Code           EOF   Last Modification   Owner   RWEP
 //	PAYROLL       101             4096 20-Nov-26 14:55:02  200,12  "NUNU"
 //	LOGFILE       180           123904  2-Oct-26 08:00:45  255,255 "OOOO"
 //
