@@ -56,3 +56,21 @@ func BenchmarkUnixLine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAutoUnixListing10k is the Unix listing through NewAuto, as the
+// Fs parses LIST output: detection on the first line, then Unix alone.
+func BenchmarkAutoUnixListing10k(b *testing.B) {
+	const n = 10000
+	listing := benchListing(n, func(i int) string {
+		return fmt.Sprintf("-rw-r--r--    1 1000     1000     %8d Nov 23 02:33 file-%05d.dat", i*37, i)
+	})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(listing)))
+	for b.Loop() {
+		entries, err := ParseListing(listing, NewAuto(), fixedNow)
+		if err != nil || len(entries) != n {
+			b.Fatalf("ParseListing: %d entries, %v", len(entries), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/line")
+}

@@ -33,9 +33,10 @@ func (t Type) String() string {
 // Entry is what one listing line says about one directory entry.
 //
 // Fields the listing does not give are left at their zero value: an
-// MS-DOS line has no owner, an MLSD line without UNIX.mode has no
-// permission bits, a listing line without a time has a zero ModTime and a
-// zero Precision.
+// MS-DOS line has no owner, a listing line without a time has a zero
+// ModTime and a zero Precision. Where a zero value could be mistaken for a
+// listed one (a size of 0, permission bits of 0), Unknown says that the
+// listing did not give it.
 type Entry struct {
 	// Name is the entry's name within its directory, exactly as listed
 	// (leading and trailing spaces included). It is never empty and never
@@ -44,6 +45,14 @@ type Entry struct {
 	// Type says whether the entry is a file, a directory, a link or
 	// something else. It agrees with the type bits of Mode.
 	Type Type
+	// Unknown lists the fields that the listing does not give and that
+	// are therefore zero: UnknownSize for an MS-DOS <DIR>, an MLSD line
+	// without a size fact or a size the server could not print;
+	// UnknownPerm for listings without Unix permission bits (MS-DOS,
+	// MLSD without UNIX.mode, NetWare, z/OS…). The zero value says that
+	// every field is as listed, so entries built by hand or by custom
+	// parsers keep their meaning.
+	Unknown Field // next to Type: fits in its padding, Entry keeps its size
 	// Size is the size in bytes as listed (for a directory or a link,
 	// whatever the server printed). Device files have size 0.
 	Size int64
@@ -67,9 +76,24 @@ type Entry struct {
 	// Links is the hard-link count, zero when the listing does not give
 	// it.
 	Links int
-	// Raw is the listing line the entry came from.
+	// Raw is the listing line the entry came from (for an entry that spans
+	// several lines, the lines joined with "\n").
 	Raw string
 }
+
+// Field names the Entry fields whose zero value can be a listed value, for
+// Entry.Unknown.
+type Field uint8
+
+// The fields Entry.Unknown can mark.
+const (
+	UnknownSize Field = 1 << iota // Size is 0 because the listing gives no size
+	UnknownPerm                   // Mode has no permission bits because the listing gives none
+)
+
+// Known reports whether the listing gave the fields f (all of them, when f
+// names several).
+func (e *Entry) Known(f Field) bool { return e.Unknown&f == 0 }
 
 // IsDir reports whether the entry is a directory.
 func (e *Entry) IsDir() bool { return e.Type == TypeDir }

@@ -69,3 +69,29 @@ func Example_customParser() {
 	// a.txt 12 -rw-r--r-- 2026-01-02
 	// true
 }
+
+// Auto finds the format from the lines; a VMS entry whose name fills its
+// line continues on the next, and ParseListing joins the two.
+func ExampleNewAuto_vms() {
+	listing := []byte("Directory DKA0:[PUB]\r\n\r\n" +
+		"TOOLS.DIR;1            1/3         2-JAN-2024 08:00     [SYSTEM]       (RWE,RWE,RE,RE)\r\n" +
+		"A_RATHER_LONG_FILE_NAME.DAT;12\r\n" +
+		"                     220/222      03-OCT-2025 17:02:55  [STAFF,MIRA]   (RWED,RWED,,)\r\n" +
+		"HUGE.BCK;1  ******  30-JUN-2026 12:00:00 [OPERATOR] (RWED,RWED,RE,)\r\n" +
+		"\r\nTotal of 3 files, 221/225 blocks.\r\n")
+	auto := parsers.NewAuto()
+	entries, err := parsers.ParseListing(listing, auto, parsers.Clock{})
+	fmt.Printf("%T %v\n", auto.Detected(), err)
+	for _, e := range entries {
+		size := strconv.FormatInt(e.Size, 10)
+		if !e.Known(parsers.UnknownSize) {
+			size = "?"
+		}
+		fmt.Println(e.Name, e.Type, size, e.Mode, e.Owner)
+	}
+	// Output:
+	// parsers.VMS <nil>
+	// TOOLS dir 512 drwxr-xr-x SYSTEM
+	// A_RATHER_LONG_FILE_NAME.DAT file 112640 -rwx------ MIRA
+	// HUGE.BCK file ? -rwxr-x--- OPERATOR
+}

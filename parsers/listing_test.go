@@ -116,3 +116,28 @@ func TestAutoConcurrent(t *testing.T) {
 		t.Errorf("Detected() = %T, want Unix", a.Detected())
 	}
 }
+
+func TestParseListingResolvesUniqueLinks(t *testing.T) {
+	listing := "type=OS.unix=symlink;unique=7f01; current\r\n" +
+		"type=OS.unix=symlink;unique=7f02; latest\r\n" +
+		"type=OS.unix=symlink;unique=7f03;size=4; sized\r\n" +
+		"type=OS.unix=symlink;unique=7f04; twice\r\n" +
+		"type=file;unique=7f01;size=10; release-2.txt\r\n" +
+		"type=file;unique=7f02; /pub/archive/release-3.txt\r\n" +
+		"type=file;unique=7f03; five5\r\n" +
+		"type=file;unique=7f04; one\r\n" +
+		"type=file;unique=7f04; other\r\n"
+	entries, err := ParseListing([]byte(listing), MLSD{}, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"current": "release-2.txt", "latest": "/pub/archive/release-3.txt", "sized": "", "twice": ""}
+	if len(entries) != 8 {
+		t.Errorf("%d entries, want 8 (the pathname line is skipped)", len(entries))
+	}
+	for _, e := range entries {
+		if target, ok := want[e.Name]; ok && e.LinkTarget != target {
+			t.Errorf("%s: LinkTarget = %q, want %q", e.Name, e.LinkTarget, target)
+		}
+	}
+}

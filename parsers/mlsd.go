@@ -21,11 +21,15 @@ import (
 //
 // Times are UTC by definition: the clock's shift is not applied. The
 // precision is time.Second, or finer as the fraction says. Without a
-// UNIX.mode fact the permission bits are zero; without a type fact the
+// UNIX.mode fact the permission bits are zero and Unknown has
+// UnknownPerm; without a size or sizd fact the size is zero and Unknown
+// has UnknownSize; without a type fact the
 // entry is a file; a type this parser does not know (OS.unix=chr-3/1, say)
 // gives TypeOther; a fact with an empty value is ignored. A line that
-// starts with a blank has no facts. Lines of type cdir and pdir, and the
-// names "." and "..", give ErrSkip.
+// starts with a blank has no facts. Lines of type cdir and pdir, the
+// names "." and "..", and absolute pathnames ("/srv/a", which name no
+// entry of the listed directory) give ErrSkip; any other name with a
+// slash is an error.
 type MLSD struct{}
 
 // Parse parses one MLSD fact line. See MLSD for the accepted facts.
@@ -49,6 +53,7 @@ func parseMLSD(line string) (Entry, error) {
 	}
 	e := Entry{Raw: line}
 	var owner, ownerName, group, groupName string
+	hasSize, hasMode := false, false
 	for facts != "" {
 		var fact string
 		fact, facts, _ = strings.Cut(facts, ";")
@@ -68,12 +73,14 @@ func parseMLSD(line string) (Entry, error) {
 			if err != nil || e.Size < 0 {
 				err = errBadSize
 			}
+			hasSize = true
 		case strings.EqualFold(key, "modify"):
 			e.ModTime, e.Precision, err = parseMLSDTime(value)
 		case strings.EqualFold(key, "unix.mode"):
 			var perm fs.FileMode
 			perm, err = parseOctalMode(value)
 			e.Mode = e.Mode&fs.ModeType | perm
+			hasMode = true
 		case strings.EqualFold(key, "unix.owner"), strings.EqualFold(key, "unix.uid"):
 			owner = value
 		case strings.EqualFold(key, "unix.ownername"):
@@ -87,10 +94,22 @@ func parseMLSD(line string) (Entry, error) {
 			return Entry{}, err
 		}
 	}
+	if !hasSize {
+		e.Unknown |= UnknownSize
+	}
+	if !hasMode {
+		e.Unknown |= UnknownPerm
+	}
 	// Numbers win over names: proftpd's names follow its virtual user,
 	// not the file.
 	e.Owner = firstNonEmpty(owner, ownerName)
 	e.Group = firstNonEmpty(group, groupName)
+	if strings.HasPrefix(name, "/") && !strings.Contains(name, "\x00") {
+		// An absolute pathname, as MLST gives it, names no entry of the
+		// listed directory; in MLSD output such a line only says where
+		// a link points (see ParseListing), so it is skipped.
+		return Entry{}, ErrSkip
+	}
 	return e, e.acceptName(name)
 }
 

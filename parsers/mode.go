@@ -15,7 +15,8 @@ import (
 // 'p' named pipe, 's' socket, 'D' door. Nine permission characters follow,
 // in which 's'/'S' and 't'/'T' mark the special bits with and without the
 // execute bit. One trailing ACL or extended-attribute marker ('+', '@' or
-// '.') is accepted and ignored.
+// '.') is accepted and ignored. A nine-character form that lacks the last
+// (other-execute) character, "drw-r--rw", reads as if it ended in '-'.
 //
 // It also reads the form Go's fs.FileMode.String prints, which servers
 // written in Go (ftpserverlib) send: type and special-bit letters from
@@ -25,10 +26,16 @@ func ParseUnixMode(s string) (fs.FileMode, error) {
 	if len(s) == 11 && isACLMarker(s[10]) {
 		s = s[:10]
 	}
-	if len(s) == 10 {
+	switch len(s) {
+	case 10:
 		if m, err := parseLsMode(s); err == nil {
 			return m, nil
 		}
+	case 9:
+		// "drw-r--rw": some servers print only eight permission
+		// characters; what is missing is the last, other-execute one
+		// (the other eight read as usual), so it is taken as unset.
+		return parseLsMode(s + "-")
 	}
 	return parseGoMode(s)
 }

@@ -30,6 +30,9 @@ func TestParseUnixMode(t *testing.T) {
 		{"drwxrwx---+", fs.ModeDir | 0o770},
 		{"-rw-r--r--@", 0o644},
 		{"-rw-r--r--.", 0o644},
+		// Eight permission characters: the other-execute one is missing.
+		{"drw-r--rw", fs.ModeDir | 0o646},
+		{"-rwxr-x--", 0o750},
 		// fs.FileMode.String, as Go servers print it.
 		{"Lrwxrwxrwx", fs.ModeSymlink | 0o777},
 		{"dtrwxrwxrwx", fs.ModeDir | fs.ModeSticky | 0o777},
@@ -49,7 +52,7 @@ func TestParseUnixMode(t *testing.T) {
 
 func TestParseUnixModeRejects(t *testing.T) {
 	for _, in := range []string{
-		"", "drwxr-xr-", "drwxr-xr-x-", "xrwxr-xr-x", "dxrwr-xr-x", "-rw-r--r--*",
+		"", "drwxr-xr", "drwxr-xrx", "drwxr-xr-x-", "xrwxr-xr-x", "dxrwr-xr-x", "-rw-r--r--*",
 		"-rwtr--r--", "-rw-r--r-s", "-rw-r--r-- ", "drwxr-xr-x++",
 		"tdrwxrwxrwx", "ddrwxrwxrwx", "Xrwxrwxrwx", "d-rwsrwxrwx", "uu-rw-r--r--",
 	} {

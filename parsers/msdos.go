@@ -18,7 +18,8 @@ import (
 // optional seconds; sizes may have thousands separators ("1,234" or
 // "1.234"). The name is what follows the size or <DIR> column, less the
 // blanks that pad it; trailing blanks are kept. The listing gives no
-// permission bits, owner or group. <JUNCTION> and <SYMLINK> entries are
+// permission bits, owner or group (Unknown has UnknownPerm), and no size
+// for <DIR> and link entries (UnknownSize). <JUNCTION> and <SYMLINK> entries are
 // links without a target; <SYMLINKD> is a link to a directory.
 type MSDOS struct{}
 
@@ -51,12 +52,16 @@ func parseMSDOS(line string, clock Clock) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	e := Entry{ModTime: t, Precision: precision, Raw: line}
+	e := Entry{ModTime: t, Precision: precision, Raw: line, Unknown: UnknownPerm}
 	switch kind := col(next); {
 	case strings.EqualFold(kind, "<DIR>"):
+		// <DIR> stands where the size would be: the size is not 0 but
+		// not given (some peers report 0; the line does not say 0).
 		e.Type, e.Mode = TypeDir, fs.ModeDir
+		e.Unknown |= UnknownSize
 	case strings.EqualFold(kind, "<JUNCTION>"), strings.EqualFold(kind, "<SYMLINK>"), strings.EqualFold(kind, "<SYMLINKD>"):
 		e.Type, e.Mode = TypeLink, fs.ModeSymlink
+		e.Unknown |= UnknownSize
 	default:
 		size, ok := parseGroupedSize(kind)
 		if !ok {

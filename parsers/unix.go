@@ -88,8 +88,12 @@ func parseUnix(line string, clock Clock) (Entry, error) {
 		if !ok {
 			continue
 		}
-		e.Size = size
-		if macPeterColumns(line, ids, size) {
+		if size == sizeTooBig {
+			e.Unknown |= UnknownSize
+		} else {
+			e.Size = size
+		}
+		if macPeterColumns(line, ids, line[cols[i].start:cols[i].end]) {
 			ids = nil // no link count, owner or group in this dialect
 		}
 		if err := e.setIDs(line, ids, links); err != nil {
@@ -210,24 +214,36 @@ func parseSize(line string, mode fs.FileMode, cols []span) (size int64, ids []sp
 	}
 	size, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
+		if _, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return sizeTooBig, ids, true
+		}
 		return 0, nil, false
 	}
 	return size, ids, true
 }
 
+// sizeTooBig is what parseSize returns for a size column between 2^63 and
+// 2^64-1: a number, so the line is well formed, but not a size an int64
+// holds. Such a size is what a server prints for an unsigned -1 (an
+// unknown or broken size), never the length of a real file, so the
+// entry's size is unknown (UnknownSize) rather than clamped.
+const sizeTooBig = -1
+
 // macPeterColumns recognises the Mac OS servers (NetPresenz, WebSTAR)
 // whose "ls -l" has no link count, owner or group: a directory shows the
 // word "folder" there, a file its resource-fork and data-fork sizes, which
 // add up to the size column.
-func macPeterColumns(line string, ids []span, size int64) bool {
+func macPeterColumns(line string, ids []span, sizeText string) bool {
 	col := func(i int) string { return line[ids[i].start:ids[i].end] }
 	switch len(ids) {
 	case 1:
 		return col(0) == "folder"
 	case 2:
-		resource, err1 := strconv.ParseInt(col(0), 10, 64)
-		data, err2 := strconv.ParseInt(col(1), 10, 64)
-		return err1 == nil && err2 == nil && resource+data == size && size > 0
+		resource, err1 := strconv.ParseUint(col(0), 10, 64)
+		data, err2 := strconv.ParseUint(col(1), 10, 64)
+		size, err3 := strconv.ParseUint(sizeText, 10, 64)
+		sum := resource + data
+		return err1 == nil && err2 == nil && err3 == nil && sum >= resource && sum == size && size > 0
 	}
 	return false
 }

@@ -160,3 +160,19 @@ func TestUnixRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestUnixSizeBeyondInt64(t *testing.T) {
+	// 2^64-1 is an unsigned -1: the line parses, the size is unknown.
+	line := "-rw-r--r--   1 mira  staff  18446744073709551615 Mar  3  2019 sparse.img"
+	e, err := (Unix{}).Parse(line, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "sparse.img" || e.Size != 0 || e.Known(UnknownSize) {
+		t.Errorf("Parse(%q) = %+v; want sparse.img with an unknown size", line, e)
+	}
+	line = "-rw-r--r--   1 mira  staff  18446744073709551616 Mar  3  2019 too.big"
+	if _, err := (Unix{}).Parse(line, fixedNow); err == nil {
+		t.Errorf("Parse(%q): no error for a size beyond 2^64-1", line)
+	}
+}
