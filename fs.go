@@ -167,25 +167,6 @@ func (f *Fs) Name() string { return f.target.redacted }
 // String returns the server's URL without the password.
 func (f *Fs) String() string { return f.target.redacted }
 
-// Cache returns the Fs's cache of listings, for its controls: Disable,
-// Enable, Clear, Resize, SetMaxAge and Stats. Its keys are absolute
-// server paths: to forget what it knows of a name given to the Fs, use
-// Fs.Invalidate.
-func (f *Fs) Cache() *cache.Cache { return f.cache }
-
-// Invalidate makes the cache forget what it knows of the named file or
-// directory, everything below it, and its parent's listing: the next
-// Stat or ReadDir asks the server. Use it after changing the server by
-// other means. It fails only for a name with NUL, CR or LF.
-func (f *Fs) Invalidate(name string) error {
-	p, err := f.resolve(name)
-	if err != nil {
-		return pathErr("invalidate", name, err)
-	}
-	f.changed(p, wholeTree)
-	return nil
-}
-
 // TimeShift returns the server's time shift: its local time minus UTC.
 func (f *Fs) TimeShift() time.Duration { return time.Duration(f.shift.Load()) }
 
@@ -255,5 +236,5 @@ func (f *Fs) getSession(mode ftpconn.ListMode) (*ftpconn.Session, error) {
 
 // clock is the parsers' view of now and the time shift.
 func (f *Fs) clock() parsers.Clock {
-	return parsers.Clock{Now: f.cfg.now(), Shift: f.TimeShift()}
+	return parsers.Clock{Now: time.Now(), Shift: f.TimeShift()}
 }

@@ -36,7 +36,6 @@ type config struct {
 	skipBadLines bool
 	atomicWrites bool
 	noPrefetch   bool
-	now          func() time.Time
 	spoolDir     string // "" is os.TempDir()
 	spoolLimit   int64
 	noSpool      bool
@@ -66,7 +65,6 @@ func defaultConfig() config {
 		spoolLimit:  DefaultSpoolLimit,
 		logger:      slog.New(slog.DiscardHandler),
 		dialer:      d.DialContext,
-		now:         time.Now,
 	}
 }
 
@@ -262,19 +260,6 @@ func WithAtomicWrites() Option {
 func WithoutPrefetch() Option {
 	return func(c *config) error {
 		c.noPrefetch = true
-		return nil
-	}
-}
-
-// WithClock sets the clock the Fs reads the time from, for the year of
-// listing times that show none. The default is time.Now; tests use it to
-// be deterministic.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
-		if now == nil {
-			return errors.New("ftpfs: WithClock: nil clock")
-		}
-		c.now = now
 		return nil
 	}
 }
