@@ -49,6 +49,8 @@ func TestErrorClasses(t *testing.T) {
 		{"mkdirall through a file", func() error { return fsys.MkdirAll("file.txt/sub", 0o755) }, syscall.ENOTDIR},
 		{"remove missing", func() error { return fsys.Remove("nope") }, fs.ErrNotExist},
 		{"remove non-empty dir", func() error { return fsys.Remove("other") }, syscall.ENOTEMPTY},
+		{"remove non-empty dir, as os: exists", func() error { return fsys.Remove("other") }, fs.ErrExist},
+		{"create in a missing dir", func() error { _, err := fsys.Create("nodir/new"); return err }, fs.ErrNotExist},
 		{"rename missing", func() error { return fsys.Rename("nope", "x") }, fs.ErrNotExist},
 		{"chmod missing", func() error { return fsys.Chmod("nope", 0o600) }, fs.ErrNotExist},
 		{"chtimes missing", func() error { return fsys.Chtimes("nope", time.Now(), time.Now()) }, fs.ErrNotExist},
@@ -174,5 +176,20 @@ func TestInvalidateAndClosed(t *testing.T) {
 	fsys.Close()
 	if _, err := fsys.Stat("b.txt"); !errors.Is(err, fs.ErrClosed) {
 		t.Errorf("Stat after Close = %v, want fs.ErrClosed", err)
+	}
+}
+
+// TestOSIsNotExist: os.IsNotExist, which afero's helpers use, sees no
+// further than the *fs.PathError: a missing name, in a missing directory
+// too, is bare fs.ErrNotExist there.
+func TestOSIsNotExist(t *testing.T) {
+	fsys, _, _ := osBacked(t, map[string]string{"dir/": ""})
+	for _, name := range []string{"nope", "dir/nope", "nodir/nope", "nodir/deeper/nope"} {
+		if _, err := fsys.Stat(name); !os.IsNotExist(err) {
+			t.Errorf("os.IsNotExist(Stat(%q)) = false for %v", name, err)
+		}
+		if ok, err := afero.Exists(fsys, name); ok || err != nil {
+			t.Errorf("afero.Exists(%q) = %v, %v; want false, nil", name, ok, err)
+		}
 	}
 }
