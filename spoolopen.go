@@ -146,4 +146,3 @@ func (f *Fs) followPath(p string, e parsers.Entry) (string, parsers.Entry, error
 	}
 	return p, e, nil
 }
-
