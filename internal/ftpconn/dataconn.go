@@ -49,9 +49,9 @@ func (s *Session) dialData(network, address string) (net.Conn, error) {
 	}
 	address = net.JoinHostPort(s.cfg.Host, port)
 	ctx := context.Background()
-	if s.timeout > 0 {
+	if s.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
 		defer cancel()
 	}
 	raw, err := s.cfg.Dialer(ctx, network, address)
@@ -66,7 +66,7 @@ func (s *Session) dialData(network, address string) (net.Conn, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &dataConn{Conn: conn, timeout: s.timeout}
+	d := &dataConn{Conn: conn, timeout: s.cfg.Timeout}
 	if s.capture {
 		d.capture = new(bytes.Buffer)
 	}

@@ -44,20 +44,14 @@ type Session struct {
 	capture bool       // the next data connection is a listing's
 }
 
-// Mode returns the session's list mode.
-func (s *Session) Mode() ListMode { return s.mode }
-
-// Home returns the login directory, as PWD answered after login.
-func (s *Session) Home() string { return s.home }
-
 // run runs one exchange with the server under the session's deadline:
 // the context's, or the per-command timeout, whichever comes first. A
 // cancelled context aborts the exchange at once, data connection
 // included. command names the exchange in errors.
 func (s *Session) run(ctx context.Context, command string, exchange func() error) error {
 	deadline := time.Time{}
-	if s.timeout > 0 {
-		deadline = time.Now().Add(s.timeout)
+	if s.cfg.Timeout > 0 {
+		deadline = time.Now().Add(s.cfg.Timeout)
 	}
 	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
 		deadline = d
