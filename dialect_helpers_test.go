@@ -191,3 +191,6 @@ func onDisk(root, name string) bool {
 	_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(name)))
 	return err == nil
 }
+
+// errorsIsNotExist reports whether err matches fs.ErrNotExist.
+func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -47,6 +47,7 @@ type Server struct {
 	lines  []string
 	conns  map[net.Conn]bool
 	closed bool
+	busy   int // logins turned away
 	wg     sync.WaitGroup
 }
 
@@ -154,11 +155,23 @@ func (s *Server) record(verb, line string) {
 }
 
 // full reports whether more control connections are open than the
-// dialect allows.
+// dialect allows, and counts a login turned away if so.
 func (s *Server) full() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dialect.Busy.MaxClients > 0 && s.open > s.dialect.Busy.MaxClients
+	full := s.dialect.Busy.MaxClients > 0 && s.open > s.dialect.Busy.MaxClients
+	if full {
+		s.busy++
+	}
+	return full
+}
+
+// TurnedAway returns how many logins the server refused because too
+// many connections were open (see Busy).
+func (s *Server) TurnedAway() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy
 }
 
 // refused reports whether the dialect refuses the command key.
