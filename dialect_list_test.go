@@ -81,16 +81,24 @@ func TestDialectListWords(t *testing.T) {
 
 // inetutils and in.ftpd send the error of ls as the listing of a missing
 // path, and 226 (B1): that is "not found", not an unparsable listing.
+// vsftpd sends an empty listing: not an empty directory either.
 func TestDialectListErrorText(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		missing ftpdialect.ListMissing
-	}{{"inetutils", ftpdialect.ListMissingPathText}, {"in.ftpd", ftpdialect.ListMissingLsText}} {
+	}{
+		{"inetutils", ftpdialect.ListMissingPathText},
+		{"in.ftpd", ftpdialect.ListMissingLsText},
+		{"vsftpd", ftpdialect.ListMissingEmpty}, // an empty listing, not an error
+	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := ftpdialect.Dialect{Refuse: listOnly, ListMissing: c.missing}
 			fsys, _, root := serveDialect(t, d, tree{files: map[string]string{"file.txt": "x"}})
 			_, _, err := readDirNames(t, fsys, "missing")
 			wantErr(t, "ReadDir(missing)", err, fs.ErrNotExist)
+			// The io/fs view lists without looking at the parent first.
+			err = bounded(t, "fs.ReadDir", func() error { _, err := fs.ReadDir(fsys.IOFS(), "gone"); return err })
+			wantErr(t, "fs.ReadDir(IOFS, gone)", err, fs.ErrNotExist)
 			_, err = stat(t, fsys, "missing/file.txt")
 			wantErr(t, "Stat(missing/file.txt)", err, fs.ErrNotExist)
 			err = bounded(t, "MkdirAll", func() error { return fsys.MkdirAll("x/y/z", 0o755) })

@@ -81,6 +81,29 @@ func TestDialectMLSDLiveLinksOnly(t *testing.T) {
 	}
 }
 
+// proftpd again, in a directory whose MLSD listing shows no link at
+// all, so nothing hints at links left out: the first call made there
+// still finds the dangling link and the loop through LIST.
+func TestDialectMLSDOnlyDanglingLinks(t *testing.T) {
+	tr := tree{
+		files: map[string]string{"only/file.txt": "x"},
+		links: map[string]string{"only/dangling": "nowhere", "only/loop": "loop"},
+	}
+	d := ftpdialect.Dialect{MLSDLinks: ftpdialect.MLSDLinksLiveOnly}
+	t.Run("Lstat", func(t *testing.T) {
+		fsys, _, _ := serveDialect(t, d, tr)
+		wantLink(t, fsys, "only/dangling", "nowhere")
+		wantLink(t, fsys, "only/loop", "loop")
+	})
+	t.Run("RemoveAll", func(t *testing.T) {
+		fsys, _, root := serveDialect(t, d, tr)
+		err := bounded(t, "RemoveAll(only)", func() error { return fsys.RemoveAll("only") })
+		if err != nil || onDisk(root, "only") {
+			t.Errorf("RemoveAll(only) = %v; still on disk: %v", err, onDisk(root, "only"))
+		}
+	})
+}
+
 // pyftpdlib sends unix.mode only after OPTS MLST selected it, written
 // "0o644" (P4): permissions must not read 0000, and the selection costs
 // one command per session.

@@ -89,6 +89,8 @@ const (
 	// ListMissingPathText sends "<path>: No such file or directory" as
 	// the listing and ends with 226 (inetutils).
 	ListMissingPathText
+	// ListMissingEmpty sends an empty listing and 226 (vsftpd).
+	ListMissingEmpty
 )
 
 // MLSDLinks is how MLSD and MLST show symbolic links.

@@ -35,6 +35,7 @@ func (c *conn) list(arg string) {
 				fmt.Fprintf(&out, "/bin/ls: cannot access '%s': %s\r\n", op, errText(err))
 			case ListMissingPathText:
 				fmt.Fprintf(&out, "%s: %s\r\n", op, errText(err))
+			case ListMissingEmpty:
 			default:
 				c.failPath(550, v, err)
 				return
