@@ -84,7 +84,11 @@ func (c *conn) command(verb, key, arg string) {
 	}
 	switch verb {
 	case "USER":
-		c.user, c.loggedIn = arg, false
+		if c.loggedIn {
+			c.reply(530, "Already logged in.")
+			return
+		}
+		c.user = arg
 		c.reply(331, "Password required.")
 		return
 	case "PASS":
@@ -135,7 +139,11 @@ func init() {
 }
 
 func (c *conn) pass(arg string) {
-	if c.srv.full() {
+	if c.user != User || arg != Password || c.loggedIn {
+		c.reply(530, "Login incorrect.")
+		return
+	}
+	if !c.srv.login() {
 		code, text, _ := strings.Cut(c.d.Busy.Reply, " ")
 		n, err := strconv.Atoi(code)
 		if err != nil {
@@ -143,10 +151,6 @@ func (c *conn) pass(arg string) {
 		}
 		c.reply(n, text)
 		c.quit = n == 421
-		return
-	}
-	if c.user != User || arg != Password {
-		c.reply(530, "Login incorrect.")
 		return
 	}
 	c.loggedIn = true

@@ -53,7 +53,7 @@ type Dialect struct {
 	// (inetutils, in.ftpd).
 	DeleFollowsLinks bool
 
-	// Busy turns logins away while too many connections are open.
+	// Busy turns logins away while too many sessions are logged in.
 	Busy Busy
 }
 
@@ -109,8 +109,7 @@ const (
 	MLSDLinksLiveOnly
 )
 
-// Busy turns logins away while more than MaxClients control
-// connections are open (the one logging in included).
+// Busy turns logins away while MaxClients sessions are logged in.
 type Busy struct {
 	MaxClients int // 0: no limit
 	// Reply is the whole reply to PASS then, code first, such as "530

@@ -42,7 +42,7 @@ type Server struct {
 	ln      net.Listener
 
 	mu     sync.Mutex
-	open   int // control connections open
+	users  int // sessions logged in
 	counts map[string]int
 	lines  []string
 	conns  map[net.Conn]bool
@@ -127,16 +127,18 @@ func (s *Server) serve() {
 			_ = c.Close() // shutting down
 			continue
 		}
-		s.open++
 		s.conns[c] = true
 		s.wg.Add(1)
 		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
-			newConn(s, c).run()
+			session := newConn(s, c)
+			session.run()
 			_ = c.Close() // the session is over
 			s.mu.Lock()
-			s.open--
+			if session.loggedIn {
+				s.users--
+			}
 			delete(s.conns, c)
 			s.mu.Unlock()
 		}()
@@ -154,16 +156,18 @@ func (s *Server) record(verb, line string) {
 	s.lines = append(s.lines, line)
 }
 
-// full reports whether more control connections are open than the
-// dialect allows, and counts a login turned away if so.
-func (s *Server) full() bool {
+// login admits one more session, unless the dialect's MaxClients are
+// logged in already: then it counts a login turned away and reports
+// false.
+func (s *Server) login() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	full := s.dialect.Busy.MaxClients > 0 && s.open > s.dialect.Busy.MaxClients
-	if full {
+	if limit := s.dialect.Busy.MaxClients; limit > 0 && s.users >= limit {
 		s.busy++
+		return false
 	}
-	return full
+	s.users++
+	return true
 }
 
 // TurnedAway returns how many logins the server refused because too
