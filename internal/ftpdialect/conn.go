@@ -123,19 +123,15 @@ func (c *conn) command(verb, key, arg string) {
 }
 
 // handlers are the commands that need a login.
-var handlers map[string]func(*conn, string)
-
-func init() {
-	handlers = map[string]func(*conn, string){
-		"OPTS": (*conn).opts, "TYPE": (*conn).typ, "PWD": (*conn).pwd, "CWD": (*conn).cwdTo,
-		"CDUP": func(c *conn, _ string) { c.cwdTo("..") },
-		"EPSV": (*conn).epsv, "PASV": (*conn).pasv, "REST": (*conn).restAt,
-		"LIST": (*conn).list, "NLST": (*conn).nlst, "MLSD": (*conn).mlsd, "MLST": (*conn).mlst,
-		"RETR": (*conn).retr, "STOR": (*conn).stor, "APPE": (*conn).appe,
-		"SIZE": (*conn).size, "MDTM": (*conn).mdtm, "MFMT": (*conn).mfmt,
-		"MKD": (*conn).mkd, "RMD": (*conn).rmd, "DELE": (*conn).dele,
-		"RNFR": (*conn).rnfr, "RNTO": (*conn).rnto, "SITE": (*conn).site,
-	}
+var handlers = map[string]func(*conn, string){
+	"OPTS": (*conn).opts, "TYPE": (*conn).typ, "PWD": (*conn).pwd, "CWD": (*conn).cwdTo,
+	"CDUP": func(c *conn, _ string) { c.cwdTo("..") },
+	"EPSV": (*conn).epsv, "PASV": (*conn).pasv, "REST": (*conn).restAt,
+	"LIST": (*conn).list, "NLST": (*conn).nlst, "MLSD": (*conn).mlsd, "MLST": (*conn).mlst,
+	"RETR": (*conn).retr, "STOR": (*conn).stor, "APPE": (*conn).appe,
+	"SIZE": (*conn).size, "MDTM": (*conn).mdtm, "MFMT": (*conn).mfmt,
+	"MKD": (*conn).mkd, "RMD": (*conn).rmd, "DELE": (*conn).dele,
+	"RNFR": (*conn).rnfr, "RNTO": (*conn).rnto, "SITE": (*conn).site,
 }
 
 func (c *conn) pass(arg string) {

@@ -16,12 +16,14 @@ import (
 // (ListArgs), what it says of a missing path (ListMissing), and how it
 // describes a file or a link (ListNamesOperand).
 func (c *conn) list(arg string) {
-	all, operands, ok := c.listArgs(arg)
-	if !ok {
+	req := c.listArgs(arg)
+	if req.optionsAsPath {
 		c.fail(550, "No such file or directory.")
 		return
 	}
 	lsLike := c.d.ListArgs == ListWords
+	shows := dirShows{dotFiles: req.all || !lsLike, dots: lsLike && req.all}
+	operands := req.operands
 	if len(operands) == 0 {
 		operands = []string{""}
 	}
@@ -35,7 +37,7 @@ func (c *conn) list(arg string) {
 				fmt.Fprintf(&out, "/bin/ls: cannot access '%s': %s\r\n", op, errText(err))
 			case ListMissingPathText:
 				fmt.Fprintf(&out, "%s: %s\r\n", op, errText(err))
-			case ListMissingEmpty:
+			case ListMissingEmpty: // nothing: the listing is empty
 			default:
 				c.failPath(550, v, err)
 				return
@@ -61,7 +63,7 @@ func (c *conn) list(arg string) {
 		if len(operands) > 1 {
 			fmt.Fprintf(&out, "%s:\r\n", op)
 		}
-		c.listDir(&out, v, all || !lsLike, lsLike && all)
+		c.listDir(&out, v, shows)
 	}
 	c.transfer(0, func(dc net.Conn) error {
 		_, err := dc.Write(out.Bytes())
@@ -69,53 +71,63 @@ func (c *conn) list(arg string) {
 	})
 }
 
-// listArgs reads LIST's argument: whether "-a" was given, and the paths.
-// ok is false when the dialect takes options and path for one missing
-// path.
-func (c *conn) listArgs(arg string) (all bool, operands []string, ok bool) {
+// listRequest is LIST's argument as the dialect reads it.
+type listRequest struct {
+	all      bool     // "-a": dot files
+	operands []string // the paths; none for the working directory
+	// optionsAsPath: options and path were taken for one path, which
+	// does not exist (ListDashAsPath).
+	optionsAsPath bool
+}
+
+// listArgs reads LIST's argument.
+func (c *conn) listArgs(arg string) listRequest {
 	switch c.d.ListArgs {
 	case ListDashAsPath:
-		if strings.HasPrefix(arg, "-") && !strings.Contains(arg, " ") {
-			return true, nil, true
+		switch {
+		case strings.HasPrefix(arg, "-") && strings.Contains(arg, " "):
+			return listRequest{optionsAsPath: true}
+		case strings.HasPrefix(arg, "-"), arg == "":
+			return listRequest{all: true}
 		}
-		if strings.HasPrefix(arg, "-") {
-			return false, nil, false
-		}
-		if arg == "" {
-			return true, nil, true
-		}
-		return true, []string{arg}, true
+		return listRequest{all: true, operands: []string{arg}}
 	case ListWords:
+		var req listRequest
 		for _, w := range strings.Fields(arg) {
 			if strings.HasPrefix(w, "-") {
-				all = all || strings.Contains(w, "a")
+				req.all = req.all || strings.Contains(w, "a")
 				continue
 			}
-			operands = append(operands, w)
+			req.operands = append(req.operands, w)
 		}
-		return all, operands, true
+		return req
 	}
+	var req listRequest
 	rest := arg
 	for strings.HasPrefix(rest, "-") {
 		opt, after, _ := strings.Cut(rest, " ")
-		all = all || strings.Contains(opt, "a")
+		req.all = req.all || strings.Contains(opt, "a")
 		rest = after
 	}
 	if rest != "" {
-		operands = []string{rest}
+		req.operands = []string{rest}
 	}
-	return all, operands, true
+	return req
 }
 
-// listDir writes the ls -l lines of the directory at virtual path v:
-// dot files when hidden is true, and with dots, a "total" line and the
-// entries "." and "..", as ls -la does.
-func (c *conn) listDir(out *bytes.Buffer, v string, hidden, dots bool) {
+// dirShows is what a directory's listing shows besides its entries.
+type dirShows struct {
+	dotFiles bool // names that start with "."
+	dots     bool // a "total" line and the entries "." and "..", as ls -la
+}
+
+// listDir writes the ls -l lines of the directory at virtual path v.
+func (c *conn) listDir(out *bytes.Buffer, v string, shows dirShows) {
 	entries, err := os.ReadDir(c.disk(v))
 	if err != nil {
 		return
 	}
-	if dots {
+	if shows.dots {
 		out.WriteString("total 8\r\n")
 		for _, name := range []string{".", ".."} {
 			if fi, err := os.Stat(c.disk(v) + "/" + name); err == nil {
@@ -124,7 +136,7 @@ func (c *conn) listDir(out *bytes.Buffer, v string, hidden, dots bool) {
 		}
 	}
 	for _, e := range entries {
-		if !hidden && strings.HasPrefix(e.Name(), ".") {
+		if !shows.dotFiles && strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		fi, err := os.Lstat(c.disk(v) + "/" + e.Name())
