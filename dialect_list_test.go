@@ -60,13 +60,20 @@ func TestDialectListDashAAsPath(t *testing.T) {
 }
 
 // inetutils and in.ftpd run ls on the words of LIST's argument (B2): a
-// directory with a blank in its name is listed from inside (CWD).
+// directory with a blank or a glob character in its name is listed from
+// inside (CWD).
 func TestDialectListWords(t *testing.T) {
 	d := ftpdialect.Dialect{Refuse: listOnly, ListArgs: ftpdialect.ListWords, ListMissing: ftpdialect.ListMissingPathText}
 	fsys, _, _ := serveDialect(t, d, tree{files: map[string]string{
 		"a b/c d.txt": "blank", "a/x.txt": "decoy", "b/y.txt": "decoy",
+		"star*/in.txt": "glob", "stardust/decoy.txt": "decoy",
 	}})
-	names, _, err := readDirNames(t, fsys, "a b")
+	// in.ftpd globs the words too: "star*" is listed as itself.
+	names, _, err := readDirNames(t, fsys, "star*")
+	if err != nil || !slices.Equal(names, []string{"in.txt"}) {
+		t.Errorf("ReadDir(star*) = %q, %v; want [in.txt]", names, err)
+	}
+	names, _, err = readDirNames(t, fsys, "a b")
 	if err != nil || !slices.Equal(names, []string{"c d.txt"}) {
 		t.Errorf("ReadDir(a b) = %q, %v; want [c d.txt]", names, err)
 	}

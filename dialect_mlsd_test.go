@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ftpfs/ftpfs"
@@ -176,4 +177,53 @@ func TestDialectPyftpdlib(t *testing.T) {
 	if err != nil || !onDisk(root, "x/y") {
 		t.Errorf("MkdirAll(x/y) = %v", err)
 	}
+}
+
+// What links cost in MLSD listings: on a server whose MLSD shows links as
+// links, one LIST once (the first listing that hints at links is
+// compared); on one that hides them, once that is known, a LIST with
+// every MLSD listing.
+func TestDialectMLSDLinksCost(t *testing.T) {
+	tr := tree{
+		files: map[string]string{"a/f.txt": "a", "b/f.txt": "b", "c/f.txt": "c"},
+		links: map[string]string{"a/l": "f.txt", "b/l": "f.txt", "c/l": "f.txt"},
+	}
+	readAll := func(t *testing.T, fsys *ftpfs.Fs) {
+		for _, dir := range []string{"a", "b", "c"} {
+			names, infos, err := readDirNames(t, fsys, dir)
+			if err != nil || !slices.Equal(names, []string{"f.txt", "l"}) || infos[1].Mode()&fs.ModeSymlink == 0 {
+				t.Errorf("ReadDir(%s) = %v, %v; want f.txt and the link l", dir, infos, err)
+			}
+		}
+	}
+	t.Run("shown", func(t *testing.T) {
+		fsys, srv, _ := serveDialect(t, ftpdialect.Dialect{MLSDLinks: ftpdialect.MLSDLinksShown}, tr)
+		readAll(t, fsys)
+		if n := srv.Count("LIST"); n != 1 {
+			t.Errorf("LIST sent %d times; want once (%q)", n, srv.Lines())
+		}
+	})
+	t.Run("followed", func(t *testing.T) {
+		fsys, srv, _ := serveDialect(t, ftpdialect.Dialect{MLSDLinks: ftpdialect.MLSDLinksFollowed}, tr)
+		readAll(t, fsys)
+		var listings []string // "MLSD /a", "LIST -a /a", …
+		for _, line := range srv.Lines() {
+			if strings.HasPrefix(line, "MLSD ") || strings.HasPrefix(line, "LIST ") {
+				listings = append(listings, line)
+			}
+		}
+		known := false // the Fs knows that MLSD hides links
+		for i, line := range listings {
+			dir, isMLSD := strings.CutPrefix(line, "MLSD ")
+			switch {
+			case !isMLSD:
+				known = true
+			case known && (i+1 == len(listings) || listings[i+1] != "LIST -a "+dir):
+				t.Errorf("%s not completed by LIST -a %s (%q)", line, dir, listings)
+			}
+		}
+		if !known {
+			t.Errorf("no LIST sent (%q)", listings)
+		}
+	})
 }

@@ -70,7 +70,8 @@ const (
 	// whole argument is the path, which does not exist (pyftpdlib).
 	ListDashAsPath
 	// ListWords: the argument is split at blanks, as a shell would for
-	// ls; each word that does not start with "-" is listed on its own
+	// ls; each word that does not start with "-" is listed on its own,
+	// and a word with *, ? or [ is replaced by the names it matches
 	// (inetutils, in.ftpd).
 	ListWords
 )

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func (c *conn) listArgs(arg string) listRequest {
 				req.all = req.all || strings.Contains(w, "a")
 				continue
 			}
-			req.operands = append(req.operands, w)
+			req.operands = append(req.operands, c.glob(w)...)
 		}
 		return req
 	}
@@ -113,6 +114,28 @@ func (c *conn) listArgs(arg string) listRequest {
 		req.operands = []string{rest}
 	}
 	return req
+}
+
+// glob expands a word with *, ? or [ as a shell would, to the virtual
+// paths of the names it matches, sorted; a word that matches nothing
+// stays as it is (in.ftpd globs LIST's argument).
+func (c *conn) glob(word string) []string {
+	if !strings.ContainsAny(word, "*?[") {
+		return []string{word}
+	}
+	v := c.virtual(word)
+	matches, err := filepath.Glob(c.disk(v))
+	if err != nil || len(matches) == 0 {
+		return []string{word}
+	}
+	root := filepath.Clean(c.srv.root)
+	var out []string
+	for _, m := range matches {
+		if rel, err := filepath.Rel(root, m); err == nil {
+			out = append(out, "/"+filepath.ToSlash(rel))
+		}
+	}
+	return out
 }
 
 // dirShows is what a directory's listing shows besides its entries.

@@ -171,6 +171,7 @@ func TestDialects(t *testing.T) {
 			{command: "MDTM 20210304050607 /file.txt", code: 550, has: "/20210304050607 /file.txt: No such file or directory."},
 		}},
 		"in.ftpd": {BSDFtpd(), []step{
+			{command: "LIST /d*", code: 226, has: "/dir:\r\n", hasNot: "/d*"},
 			{command: "FEAT", code: 500, has: "'FEAT': command not understood."},
 			{command: "LIST /missing", code: 226, has: "/bin/ls: cannot access '/missing': No such file or directory\r\n"},
 		}},
