@@ -203,6 +203,24 @@ func TestDialectMLSDLinksCost(t *testing.T) {
 			t.Errorf("LIST sent %d times; want once (%q)", n, srv.Lines())
 		}
 	})
+	// Hard links share a unique fact, as a link shown as its target
+	// does: the comparison finds no link, and is not made again.
+	t.Run("hard links", func(t *testing.T) {
+		fsys, srv, root := serveDialect(t, ftpdialect.Dialect{}, tree{files: tr.files})
+		for _, dir := range []string{"a", "b", "c"} {
+			if err := os.Link(filepath.Join(root, dir, "f.txt"), filepath.Join(root, dir, "l")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, dir := range []string{"a", "b", "c"} {
+			if names, _, err := readDirNames(t, fsys, dir); err != nil || !slices.Equal(names, []string{"f.txt", "l"}) {
+				t.Errorf("ReadDir(%s) = %q, %v; want f.txt and l", dir, names, err)
+			}
+		}
+		if n := srv.Count("LIST"); n != 1 {
+			t.Errorf("LIST sent %d times; want once (%q)", n, srv.Lines())
+		}
+	})
 	t.Run("followed", func(t *testing.T) {
 		fsys, srv, _ := serveDialect(t, ftpdialect.Dialect{MLSDLinks: ftpdialect.MLSDLinksFollowed}, tr)
 		readAll(t, fsys)
