@@ -170,16 +170,21 @@ func TestDialectAppendRefused(t *testing.T) {
 
 // inetutils and in.ftpd stat a name, following links, before DELE
 // removes it (B4, B5): RemoveAll removes links before their targets, and
-// a dangling link that cannot be removed is not reported missing.
+// a link that cannot be removed (dangling, or to a directory) is not
+// reported missing, and what it points at stays.
 func TestDialectDeleFollowsLinks(t *testing.T) {
 	tr := tree{
-		files: map[string]string{"tree/a-target/f.txt": "f", "tree/a-file.txt": "x"},
-		links: map[string]string{"tree/z-to-dir": "a-target", "tree/z-to-file": "a-file.txt", "dangling": "nowhere"},
+		files: map[string]string{"tree/a-file.txt": "x", "other/a-target/f.txt": "f"},
+		links: map[string]string{"tree/z-to-file": "a-file.txt", "other/z-to-dir": "a-target", "dangling": "nowhere"},
 	}
 	fsys, _, root := serveDialect(t, ftpdialect.Dialect{DeleFollowsLinks: true}, tr)
 	err := bounded(t, "RemoveAll(tree)", func() error { return fsys.RemoveAll("tree") })
 	if err != nil || onDisk(root, "tree") {
 		t.Errorf("RemoveAll(tree) = %v; still on disk: %v", err, onDisk(root, "tree"))
+	}
+	err = bounded(t, "RemoveAll(other)", func() error { return fsys.RemoveAll("other") })
+	if err == nil || errors.Is(err, fs.ErrNotExist) || !onDisk(root, "other/a-target/f.txt") {
+		t.Errorf("RemoveAll(other) = %v, other/a-target/f.txt left: %v; want an error that does not say it is missing, and the file", err, onDisk(root, "other/a-target/f.txt"))
 	}
 	err = bounded(t, "Remove(dangling)", func() error { return fsys.Remove("dangling") })
 	if err == nil || errors.Is(err, fs.ErrNotExist) {

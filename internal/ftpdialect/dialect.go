@@ -49,8 +49,8 @@ type Dialect struct {
 	// permitted" (proftpd without AllowStoreRestart).
 	AppendRefused bool
 	// DeleFollowsLinks makes DELE stat its argument, following links,
-	// before it unlinks it: a dangling link or a loop cannot be removed
-	// (inetutils, in.ftpd).
+	// before it unlinks it: a dangling link, a loop or a link to a
+	// directory cannot be removed (inetutils, in.ftpd).
 	DeleFollowsLinks bool
 
 	// Busy turns logins away while too many sessions are logged in.

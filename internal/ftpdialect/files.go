@@ -89,8 +89,13 @@ func (c *conn) rmd(arg string) {
 func (c *conn) dele(arg string) {
 	v := c.virtual(arg)
 	if c.d.DeleFollowsLinks {
-		if _, err := os.Stat(c.disk(v)); err != nil {
+		target, err := os.Stat(c.disk(v))
+		switch {
+		case err != nil:
 			c.failPath(550, v, err)
+			return
+		case target.IsDir():
+			c.fail(550, v+": Not a directory.") // the daemons' words for a link to a directory
 			return
 		}
 	}
