@@ -7,13 +7,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpfs/ftpfs"
 	"github.com/ftpfs/ftpfs/internal/ftpdialect"
 	"github.com/spf13/afero"
 )
 
 // Each emulated daemon, all its dialects at once, through a day's work:
-// what the integration suite does on the real daemon, hermetically.
+// what the integration suite does on the real daemon, hermetically; with
+// the cache and without it (every call lists afresh).
 func TestDialectPresets(t *testing.T) {
+	t.Run("cache", func(t *testing.T) { testPresets(t) })
+	t.Run("no cache", func(t *testing.T) { testPresets(t, ftpfs.WithoutCache()) })
+}
+
+func testPresets(t *testing.T, opts ...ftpfs.Option) {
 	for _, c := range []struct {
 		name      string
 		d         ftpdialect.Dialect
@@ -26,7 +33,7 @@ func TestDialectPresets(t *testing.T) {
 		{"proftpd-links", ftpdialect.Dialect{MLSDLinks: ftpdialect.MLSDLinksLiveOnly, AppendRefused: true}, true, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fsys, _, root := serveDialect(t, c.d, linkTree)
+			fsys, _, root := serveDialect(t, c.d, linkTree, opts...)
 			names, _, err := readDirNames(t, fsys, "/")
 			if err != nil || !slices.Equal(names, allLinks) {
 				t.Errorf("ReadDir(/) = %q, %v; want %q", names, err, allLinks)
