@@ -29,7 +29,7 @@ func (c *conn) pasv(string) {
 func (c *conn) listenPassive() (int, bool) {
 	c.closePassive()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if err != nil || !c.srv.track(ln) {
 		c.reply(425, "Cannot open a passive port.")
 		return 0, false
 	}
@@ -39,6 +39,7 @@ func (c *conn) listenPassive() (int, bool) {
 
 func (c *conn) closePassive() {
 	if c.passive != nil {
+		c.srv.untrack(c.passive)
 		_ = c.passive.Close() // nothing waits on it
 		c.passive = nil
 	}
@@ -54,7 +55,10 @@ func (c *conn) transfer(end int, move func(net.Conn) error) {
 	}
 	ln := c.passive
 	c.passive = nil
-	defer func() { _ = ln.Close() }() // one connection per PASV
+	defer func() {
+		c.srv.untrack(ln)
+		_ = ln.Close() // one connection per PASV
+	}()
 	c.reply(150, "Opening BINARY mode data connection.")
 	_ = ln.(*net.TCPListener).SetDeadline(time.Now().Add(dataTimeout))
 	dc, err := ln.Accept()

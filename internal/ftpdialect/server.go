@@ -20,6 +20,7 @@ package ftpdialect
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"os"
@@ -45,7 +46,7 @@ type Server struct {
 	users  int // sessions logged in
 	counts map[string]int
 	lines  []string
-	conns  map[net.Conn]bool
+	conns  map[io.Closer]bool // control connections and passive listeners
 	closed bool
 	busy   int // logins turned away
 	wg     sync.WaitGroup
@@ -58,7 +59,7 @@ func Start(root string, d Dialect) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{root: root, dialect: d, ln: ln, counts: map[string]int{}, conns: map[net.Conn]bool{}}
+	s := &Server{root: root, dialect: d, ln: ln, counts: map[string]int{}, conns: map[io.Closer]bool{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -143,6 +144,26 @@ func (s *Server) serve() {
 			s.mu.Unlock()
 		}()
 	}
+}
+
+// track keeps c to be closed by Close, unless the server is closed
+// already: then it closes c and reports false.
+func (s *Server) track(c io.Closer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		_ = c.Close() // shutting down
+		return false
+	}
+	s.conns[c] = true
+	return true
+}
+
+// untrack forgets c, which its user closes.
+func (s *Server) untrack(c io.Closer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
 }
 
 // record counts one command line.

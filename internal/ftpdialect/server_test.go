@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The server's replies, byte for byte where docs/dialects-found.md
@@ -214,5 +215,28 @@ func TestBusy(t *testing.T) {
 	}
 	if got := s.Count("PASS"); got != 2 {
 		t.Errorf("Count(PASS) = %d; want 2 (%s)", got, strconv.Quote(strings.Join(s.Lines(), "|")))
+	}
+}
+
+// Close does not wait for a data connection that a client never made.
+func TestCloseDuringTransfer(t *testing.T) {
+	s, err := Start(t.TempDir(), Dialect{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s)
+	c.send("USER " + User)
+	c.send("PASS " + Password)
+	c.send("EPSV")
+	if err := c.conn.PrintfLine("LIST"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.conn.ReadResponse(150); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s.Close()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Close took %v", d)
 	}
 }
