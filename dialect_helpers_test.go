@@ -133,8 +133,8 @@ func stat(t *testing.T, fsys *ftpfs.Fs, name string) (fs.FileInfo, error) {
 	return fi, err
 }
 
-// readDirNames is ReadDir, bounded, as sorted names.
-func readDirNames(t *testing.T, fsys *ftpfs.Fs, name string) ([]string, []fs.FileInfo, error) {
+// dialectReadDir is ReadDir, bounded, as sorted names.
+func dialectReadDir(t *testing.T, fsys *ftpfs.Fs, name string) ([]string, []fs.FileInfo, error) {
 	t.Helper()
 	var entries []fs.FileInfo
 	err := bounded(t, "ReadDir("+name+")", func() (err error) {

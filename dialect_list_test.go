@@ -20,7 +20,7 @@ func TestDialectNone(t *testing.T) {
 	for _, refuse := range [][]string{nil, listOnly} {
 		t.Run(map[bool]string{true: "MLSD", false: "LIST"}[refuse == nil], func(t *testing.T) {
 			fsys, _, _ := serveDialect(t, ftpdialect.Dialect{Refuse: refuse}, linkTree)
-			names, _, err := readDirNames(t, fsys, "/")
+			names, _, err := dialectReadDir(t, fsys, "/")
 			want := []string{"dangling", "dir", "file.txt", "loop-a", "loop-b", "to-dir", "to-file"}
 			if err != nil || !slices.Equal(names, want) {
 				t.Errorf("ReadDir(/) = %q, %v; want %q", names, err, want)
@@ -42,7 +42,7 @@ func TestDialectListDashAAsPath(t *testing.T) {
 		"a/1.txt": "1", "b/2.txt": "2", "c/3.txt": "3",
 	}})
 	for _, dir := range []string{"a", "b", "c"} {
-		names, _, err := readDirNames(t, fsys, dir)
+		names, _, err := dialectReadDir(t, fsys, dir)
 		if err != nil || len(names) != 1 {
 			t.Errorf("ReadDir(%s) = %q, %v; want one file", dir, names, err)
 		}
@@ -69,11 +69,11 @@ func TestDialectListWords(t *testing.T) {
 		"star*/in.txt": "glob", "stardust/decoy.txt": "decoy",
 	}})
 	// in.ftpd globs the words too: "star*" is listed as itself.
-	names, _, err := readDirNames(t, fsys, "star*")
+	names, _, err := dialectReadDir(t, fsys, "star*")
 	if err != nil || !slices.Equal(names, []string{"in.txt"}) {
 		t.Errorf("ReadDir(star*) = %q, %v; want [in.txt]", names, err)
 	}
-	names, _, err = readDirNames(t, fsys, "a b")
+	names, _, err = dialectReadDir(t, fsys, "a b")
 	if err != nil || !slices.Equal(names, []string{"c d.txt"}) {
 		t.Errorf("ReadDir(a b) = %q, %v; want [c d.txt]", names, err)
 	}
@@ -101,7 +101,7 @@ func TestDialectListErrorText(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d := ftpdialect.Dialect{Refuse: listOnly, ListMissing: c.missing}
 			fsys, _, root := serveDialect(t, d, tree{files: map[string]string{"file.txt": "x"}})
-			_, _, err := readDirNames(t, fsys, "missing")
+			_, _, err := dialectReadDir(t, fsys, "missing")
 			wantErr(t, "ReadDir(missing)", err, fs.ErrNotExist)
 			// The io/fs view lists without looking at the parent first.
 			err = bounded(t, "fs.ReadDir", func() error { _, err := fs.ReadDir(fsys.IOFS(), "gone"); return err })
@@ -121,7 +121,7 @@ func TestDialectListErrorText(t *testing.T) {
 func TestDialectListLinkItself(t *testing.T) {
 	d := ftpdialect.Dialect{Refuse: listOnly, ListNamesOperand: true}
 	fsys, _, _ := serveDialect(t, d, linkTree)
-	names, _, err := readDirNames(t, fsys, "to-dir")
+	names, _, err := dialectReadDir(t, fsys, "to-dir")
 	if err != nil || !slices.Equal(names, []string{"inner.txt"}) {
 		t.Errorf("ReadDir(to-dir) = %q, %v; want [inner.txt]", names, err)
 	}
@@ -132,7 +132,7 @@ func TestDialectListLinkItself(t *testing.T) {
 	if got, err := readFile(t, fsys, "to-dir/inner.txt"); err != nil || got != "inner" {
 		t.Errorf("ReadFile(to-dir/inner.txt) = %q, %v", got, err)
 	}
-	if _, _, err := readDirNames(t, fsys, "file.txt"); err == nil {
+	if _, _, err := dialectReadDir(t, fsys, "file.txt"); err == nil {
 		t.Errorf("ReadDir(file.txt) succeeded; want an error (not a directory)")
 	}
 }

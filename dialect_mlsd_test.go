@@ -32,7 +32,7 @@ func TestDialectMLSDFollowsLinks(t *testing.T) {
 	wantLink(t, fsys, "to-dir", "dir")
 	wantLink(t, fsys, "dangling", "nowhere")
 	wantLink(t, fsys, "loop-a", "loop-b")
-	names, infos, err := readDirNames(t, fsys, "/")
+	names, infos, err := dialectReadDir(t, fsys, "/")
 	want := append(slices.Clone(allLinks), "keep", "tree")
 	slices.Sort(want)
 	if err != nil || !slices.Equal(names, want) {
@@ -116,7 +116,7 @@ func TestDialectFactsOnRequest(t *testing.T) {
 	if err := os.Chmod(filepath.Join(root, "dir"), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	_, infos, err := readDirNames(t, fsys, "/")
+	_, infos, err := dialectReadDir(t, fsys, "/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestDialectFactsOnRequest(t *testing.T) {
 // means "not found".
 func TestDialectMLSDMissing501(t *testing.T) {
 	fsys, _, root := serveDialect(t, ftpdialect.Dialect{MLSDMissingCode: 501}, tree{files: map[string]string{"file.txt": "x"}})
-	_, _, err := readDirNames(t, fsys, "missing")
+	_, _, err := dialectReadDir(t, fsys, "missing")
 	wantErr(t, "ReadDir(missing)", err, fs.ErrNotExist)
 	_, err = stat(t, fsys, "missing/file.txt")
 	wantErr(t, "Stat(missing/file.txt)", err, fs.ErrNotExist)
@@ -154,7 +154,7 @@ func TestDialectMLSDMissing501(t *testing.T) {
 // A server that ends MLSD with 200 instead of 226: the listing is whole.
 func TestDialectMLSDEnds200(t *testing.T) {
 	fsys, _, _ := serveDialect(t, ftpdialect.Dialect{MLSDEndCode: 200}, linkTree)
-	names, _, err := readDirNames(t, fsys, "/")
+	names, _, err := dialectReadDir(t, fsys, "/")
 	if err != nil || !slices.Equal(names, allLinks) {
 		t.Errorf("ReadDir(/) = %q, %v; want %q", names, err, allLinks)
 	}
@@ -190,7 +190,7 @@ func TestDialectMLSDLinksCost(t *testing.T) {
 	}
 	readAll := func(t *testing.T, fsys *ftpfs.Fs) {
 		for _, dir := range []string{"a", "b", "c"} {
-			names, infos, err := readDirNames(t, fsys, dir)
+			names, infos, err := dialectReadDir(t, fsys, dir)
 			if err != nil || !slices.Equal(names, []string{"f.txt", "l"}) || infos[1].Mode()&fs.ModeSymlink == 0 {
 				t.Errorf("ReadDir(%s) = %v, %v; want f.txt and the link l", dir, infos, err)
 			}
@@ -213,7 +213,7 @@ func TestDialectMLSDLinksCost(t *testing.T) {
 			}
 		}
 		for _, dir := range []string{"a", "b", "c"} {
-			if names, _, err := readDirNames(t, fsys, dir); err != nil || !slices.Equal(names, []string{"f.txt", "l"}) {
+			if names, _, err := dialectReadDir(t, fsys, dir); err != nil || !slices.Equal(names, []string{"f.txt", "l"}) {
 				t.Errorf("ReadDir(%s) = %q, %v; want f.txt and l", dir, names, err)
 			}
 		}

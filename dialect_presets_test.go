@@ -34,7 +34,7 @@ func testPresets(t *testing.T, opts ...ftpfs.Option) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fsys, _, root := serveDialect(t, c.d, linkTree, opts...)
-			names, _, err := readDirNames(t, fsys, "/")
+			names, _, err := dialectReadDir(t, fsys, "/")
 			if err != nil || !slices.Equal(names, allLinks) {
 				t.Errorf("ReadDir(/) = %q, %v; want %q", names, err, allLinks)
 			}
@@ -87,7 +87,7 @@ func testPresets(t *testing.T, opts ...ftpfs.Option) {
 			if onDisk(root, "new") || onDisk(root, "to-dir") != c.linksStay || onDisk(root, "dangling") != c.linksStay {
 				t.Errorf("on disk after the removals: new %v, to-dir %v, dangling %v", onDisk(root, "new"), onDisk(root, "to-dir"), onDisk(root, "dangling"))
 			}
-			_, _, err = readDirNames(t, fsys, "missing")
+			_, _, err = dialectReadDir(t, fsys, "missing")
 			wantErr(t, "ReadDir(missing)", err, fs.ErrNotExist)
 			_, err = stat(t, fsys, "missing/x")
 			wantErr(t, "Stat(missing/x)", err, fs.ErrNotExist)

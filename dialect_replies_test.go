@@ -80,7 +80,7 @@ func TestDialectMissingCommands(t *testing.T) {
 // in.ftpd has no FEAT (B6): everything is found by trying.
 func TestDialectNoFEAT(t *testing.T) {
 	fsys, _, root := serveDialect(t, ftpdialect.Dialect{Refuse: []string{"FEAT"}}, linkTree)
-	names, _, err := readDirNames(t, fsys, "/")
+	names, _, err := dialectReadDir(t, fsys, "/")
 	if err != nil || len(names) != len(allLinks) {
 		t.Errorf("ReadDir(/) = %q, %v; want %q", names, err, allLinks)
 	}
@@ -124,16 +124,12 @@ func TestDialectMkdirParents(t *testing.T) {
 	}
 	err = bounded(t, "Mkdir", func() error { return fsys.Mkdir("a/b", 0o755) })
 	wantErr(t, "Mkdir(a/b)", err, fs.ErrExist)
-	// Mkdir of p/q with p missing succeeds on this server where os.Mkdir
-	// fails (the Fs does not look for the parent first: it would cost a
-	// listing per Mkdir); whatever it returns, the cache must then know
-	// p, which the Fs did not name.
-	if _, err := stat(t, fsys, "p"); !errorsIsNotExist(err) {
-		t.Fatalf("Stat(p) = %v; want fs.ErrNotExist", err)
-	}
-	_ = bounded(t, "Mkdir", func() error { return fsys.Mkdir("p/q", 0o755) })
-	if fi, err := stat(t, fsys, "p"); onDisk(root, "p") && (err != nil || !fi.IsDir()) {
-		t.Errorf("Stat(p) = %v, %v after MKD made it; want a directory", fi, err)
+	// Mkdir of p/q with p missing fails, as os.Mkdir does, though this
+	// server's MKD would make p: the Fs looks for the parent first.
+	err = bounded(t, "Mkdir", func() error { return fsys.Mkdir("p/q", 0o755) })
+	wantErr(t, "Mkdir(p/q)", err, fs.ErrNotExist)
+	if onDisk(root, "p") {
+		t.Errorf("Mkdir(p/q) made p on the server")
 	}
 }
 
@@ -142,19 +138,18 @@ func TestDialectMkdirParents(t *testing.T) {
 // connection stay as they were.
 func TestDialectAppendRefused(t *testing.T) {
 	fsys, srv, root := serveDialect(t, ftpdialect.Dialect{AppendRefused: true}, tree{files: map[string]string{"file.txt": "old"}})
-	var werr error
 	err := bounded(t, "append", func() error {
 		f, err := fsys.OpenFile("file.txt", os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			return err
+		if err == nil {
+			_ = f.Close()
 		}
-		_, werr = f.Write([]byte("more"))
-		return f.Close()
+		return err
 	})
-	// Close gives the upload's verdict, whether or not Write saw it.
+	// The append starts at open: the server's policy refusal fails it
+	// there, and no retry could change it.
 	var reply *ftpfs.ReplyError
-	if !errors.As(err, &reply) || reply.Code != 451 {
-		t.Errorf("Close after an append to file.txt = %v (Write: %v); want the server's 451", err, werr)
+	if !errors.As(err, &reply) || reply.Code != 451 || !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("OpenFile(file.txt, O_APPEND) on a server that refuses appends = %v; want the server's 451, matching errors.ErrUnsupported", err)
 	}
 	if b, _ := os.ReadFile(root + "/file.txt"); string(b) != "old" {
 		t.Errorf("file.txt = %q after a refused append; want %q", b, "old")

@@ -29,6 +29,13 @@ func (f *Fs) mkdir(name string) error {
 	if err != nil {
 		return err
 	}
+	// The parent must be there, as for os.Mkdir: some servers' MKD makes
+	// missing parents. Free when the parent's listing is cached.
+	if parent := path.Dir(p); parent != p {
+		if err := f.checkIsDir(parent); err != nil {
+			return err
+		}
+	}
 	return f.mkdirAt(p)
 }
 
