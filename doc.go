@@ -46,9 +46,12 @@
 //   - Read-write files (os.O_RDWR, afero.TempFile): a download into a
 //     local spool file at open (unless new or truncated), an atomic upload
 //     at Sync and Close when changed.
-//   - Mkdir: MKD. Remove: DELE or RMD. Rename: RNFR and RNTO. Chmod: SITE
-//     CHMOD. Chtimes: MFMT (or MDTM with a time). Each on a pooled
-//     connection, one round trip (two for Rename).
+//   - Mkdir: MKD, after the parent's listing when it is not cached (some
+//     servers' MKD makes missing parents). MkdirAll: a lookup per level,
+//     MKD for each missing one. Remove: DELE or RMD. Rename: RNFR and
+//     RNTO. Chmod: SITE CHMOD. Chtimes: MFMT (or MDTM with a time). Each
+//     on a pooled connection, one round trip (two for Rename).
+//   - Command: one raw command on a pooled connection.
 //   - A refusal whose meaning depends on the server (450, 550, and 501 or
 //     553 from some servers) costs one listing of the parent, to tell a
 //     missing name from a refused one.
