@@ -2,6 +2,7 @@ package ftpfstest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"runtime"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
 	"github.com/spf13/afero"
 )
 
@@ -38,8 +38,9 @@ func testClose(t *testing.T, sec security) {
 	srv := ftpfstest.NewServer(backing, sec.opts...)
 	defer srv.Close()
 
+	ctx := context.Background()
 	down := login(t, srv, sec)
-	r, err := down.Retr("/big")
+	r, err := down.Retr(ctx, "/big", 0)
 	if err != nil {
 		t.Fatalf("Retr(/big) = %v, want nil", err)
 	}
@@ -50,7 +51,7 @@ func testClose(t *testing.T, sec security) {
 	up := login(t, srv, sec)
 	pr, pw := io.Pipe()
 	stored := make(chan error, 1)
-	go func() { stored <- up.Stor("/up", pr) }()
+	go func() { stored <- store(up, "/up", pr, false) }()
 	if _, err := pw.Write([]byte("partial")); err != nil {
 		t.Fatalf("writing to the upload = %v", err)
 	}
@@ -74,19 +75,18 @@ func testClose(t *testing.T, sec security) {
 		t.Errorf("closing the download after Close = nil, want an error")
 	}
 	// The server is gone, so the upload can only fail; ending the pipe
-	// lets jlaffaye/ftp notice if it has not yet.
+	// lets the client notice if it has not yet.
 	pw.CloseWithError(errors.New("test over"))
 	if err := <-stored; err == nil {
-		t.Errorf("Stor(/up) across Close = nil, want an error")
+		t.Errorf("Store(/up) across Close = nil, want an error")
 	}
 	// Every client connection is still open on the client's side.
 	waitForGoroutines(t, before)
-	if err := idle.NoOp(); err == nil {
-		t.Errorf("NoOp() after Close = nil, want an error")
+	if err := idle.Noop(ctx); err == nil {
+		t.Errorf("Noop() after Close = nil, want an error")
 	}
-	if c, err := ftp.Dial(srv.Addr(), ftp.DialWithTimeout(testTimeout)); err == nil {
-		_ = c.Quit() // the failure is reported below
-		t.Errorf("ftp.Dial(%q) after Close = nil error, want a refused connection", srv.Addr())
+	if _, _, err := dialSession(t, serverConfig(srv, sec, srv.User(), srv.Password())); err == nil {
+		t.Errorf("ftpconn.Dial(%q) after Close = nil error, want a refused connection", srv.Addr())
 	}
 }
 

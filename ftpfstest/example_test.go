@@ -1,16 +1,18 @@
 package ftpfstest_test
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"log"
 
+	"github.com/ftpfs/ftpfs"
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
 	"github.com/spf13/afero"
 )
 
-// A test puts a file in the backing file system and reads it back over FTP.
+// A test serves an afero.Fs over FTP and uses it through ftpfs: a file
+// put in the backing file system reads back over FTP, a file written over
+// FTP lands in it, and Commands shows the round trips.
 func Example() {
 	backing := afero.NewMemMapFs()
 	if err := afero.WriteFile(backing, "/greeting.txt", []byte("hello over FTP\n"), 0o644); err != nil {
@@ -20,31 +22,31 @@ func Example() {
 	srv := ftpfstest.NewServer(backing)
 	defer srv.Close()
 
-	c, err := ftp.Dial(srv.Addr())
+	// srv.URL() is ftp://test:test@127.0.0.1:PORT/.
+	fsys, err := ftpfs.Dial(context.Background(), srv.URL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := c.Login(srv.User(), srv.Password()); err != nil {
-		log.Fatal(err)
-	}
+	defer fsys.Close()
 
-	r, err := c.Retr("/greeting.txt")
+	body, err := afero.ReadFile(fsys, "greeting.txt")
 	if err != nil {
-		log.Fatal(err)
-	}
-	body, err := io.ReadAll(r)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := r.Close(); err != nil {
-		log.Fatal(err)
-	}
-	if err := c.Quit(); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Print(string(body))
-	fmt.Println(srv.Commands()["RETR"], "RETR")
+
+	if err := afero.WriteFile(fsys, "reply.txt", []byte("hello back\n"), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	stored, err := afero.ReadFile(backing, "/reply.txt")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(stored))
+
+	fmt.Println(srv.Commands()["RETR"], "RETR,", srv.Commands()["STOR"], "STOR")
 	// Output:
 	// hello over FTP
-	// 1 RETR
+	// hello back
+	// 1 RETR, 1 STOR
 }

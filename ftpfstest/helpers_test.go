@@ -1,14 +1,20 @@
 package ftpfstest_test
 
 import (
+	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/textproto"
 	"testing"
 	"time"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
+	"github.com/ftpfs/ftpfs/parsers"
 	"github.com/spf13/afero"
 )
 
@@ -17,33 +23,21 @@ import (
 const testTimeout = 30 * time.Second
 
 // security is one way of speaking to a server: its options and the
-// matching jlaffaye/ftp dial options.
+// matching security of our client (internal/ftpconn).
 type security struct {
 	name string
 	opts []ftpfstest.Option
-	dial func(*ftpfstest.Server) []ftp.DialOption
+	sec  ftpconn.Security
 }
 
 var securities = []security{
-	{
-		name: "plain",
-		dial: func(*ftpfstest.Server) []ftp.DialOption { return nil },
-	},
-	{
-		name: "explicit-tls",
-		opts: []ftpfstest.Option{ftpfstest.WithExplicitTLS()},
-		dial: func(s *ftpfstest.Server) []ftp.DialOption {
-			return []ftp.DialOption{ftp.DialWithExplicitTLS(s.ClientTLSConfig())}
-		},
-	},
-	{
-		name: "implicit-tls",
-		opts: []ftpfstest.Option{ftpfstest.WithImplicitTLS()},
-		dial: func(s *ftpfstest.Server) []ftp.DialOption {
-			return []ftp.DialOption{ftp.DialWithTLS(s.ClientTLSConfig())}
-		},
-	},
+	{name: "plain", sec: ftpconn.Plain},
+	{name: "explicit-tls", opts: []ftpfstest.Option{ftpfstest.WithExplicitTLS()}, sec: ftpconn.Explicit},
+	{name: "implicit-tls", opts: []ftpfstest.Option{ftpfstest.WithImplicitTLS()}, sec: ftpconn.Implicit},
 }
+
+// slogDiscard is the Logger of our client: it must have one.
+var slogDiscard = slog.New(slog.DiscardHandler)
 
 // backings are the file systems a server is tested over.
 var backings = []struct {
@@ -62,38 +56,102 @@ func newServer(t *testing.T, backing afero.Fs, opts ...ftpfstest.Option) *ftpfst
 	return srv
 }
 
-// dial connects to srv with jlaffaye/ftp without logging in; the
-// connection is closed when the test ends.
-func dial(t *testing.T, srv *ftpfstest.Server, sec security) *ftp.ServerConn {
-	t.Helper()
-	opts := append([]ftp.DialOption{
-		ftp.DialWithTimeout(testTimeout),
-		ftp.DialWithShutTimeout(testTimeout),
-	}, sec.dial(srv)...)
-	c, err := ftp.Dial(srv.Addr(), opts...)
-	if err != nil {
-		t.Fatalf("ftp.Dial(%q) = %v, want a connection", srv.Addr(), err)
+// clientConfig is what our client needs to reach addr with security sec
+// and log in as user with pass; tlsCfg is the TLS configuration it trusts
+// (nil for plain FTP).
+func clientConfig(addr string, sec ftpconn.Security, tlsCfg *tls.Config, user, pass string) *ftpconn.Config {
+	host, _, _ := net.SplitHostPort(addr)
+	d := &net.Dialer{}
+	return &ftpconn.Config{
+		Address:     addr,
+		Host:        host,
+		User:        user,
+		Password:    pass,
+		Security:    sec,
+		TLS:         tlsCfg,
+		Dialer:      d.DialContext,
+		DialTimeout: testTimeout,
+		Timeout:     testTimeout,
+		Logger:      slogDiscard,
 	}
-	t.Cleanup(func() {
-		// The server may have closed the connection already, and the
-		// test is over: the error says nothing about the code tested.
-		_ = c.Quit()
-	})
-	return c
+}
+
+// serverConfig is the configuration that logs in to srv with security
+// sec (which must match the server's options) as user with pass.
+func serverConfig(srv *ftpfstest.Server, sec security, user, pass string) *ftpconn.Config {
+	return clientConfig(srv.Addr(), sec.sec, srv.ClientTLSConfig(), user, pass)
+}
+
+// dialSession dials with cfg; the session is closed when the test ends.
+func dialSession(t *testing.T, cfg *ftpconn.Config) (*ftpconn.Session, *ftpconn.Server, error) {
+	t.Helper()
+	server := ftpconn.NewServer()
+	s, err := ftpconn.Dial(context.Background(), cfg, server, ftpconn.ListDefault)
+	if err != nil {
+		return nil, server, err
+	}
+	// The server may have closed the connection already, and the test is
+	// over: Close's QUIT says nothing about the code tested.
+	t.Cleanup(s.Close)
+	return s, server, nil
 }
 
 // login dials srv and logs in with its credentials.
-func login(t *testing.T, srv *ftpfstest.Server, sec security) *ftp.ServerConn {
+func login(t *testing.T, srv *ftpfstest.Server, sec security) *ftpconn.Session {
 	t.Helper()
-	c := dial(t, srv, sec)
-	if err := c.Login(srv.User(), srv.Password()); err != nil {
-		t.Fatalf("Login(%q, %q) = %v, want nil", srv.User(), srv.Password(), err)
+	s, _, err := dialSession(t, serverConfig(srv, sec, srv.User(), srv.Password()))
+	if err != nil {
+		t.Fatalf("ftpconn.Dial(%q) as %q = %v, want a session", srv.Addr(), srv.User(), err)
 	}
-	return c
+	return s
 }
 
-// rawConn is a bare control connection, for commands jlaffaye/ftp has no
-// method for and for reading reply codes exactly.
+// retr downloads name from offset on and returns its bytes and the first
+// error of reading or of the final reply.
+func retr(s *ftpconn.Session, name string, offset int64) ([]byte, error) {
+	d, err := s.Retr(context.Background(), name, offset)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(d)
+	return data, errors.Join(err, d.Close())
+}
+
+// store uploads data to name, from its start or, appending, at its end.
+func store(s *ftpconn.Session, name string, data io.Reader, appending bool) error {
+	_, err := s.Store(context.Background(), name, data, appending)
+	return err
+}
+
+// list lists dir and parses the listing (MLSD or LIST, whichever the
+// session used).
+func list(s *ftpconn.Session, dir string) ([]parsers.Entry, error) {
+	l, err := s.List(context.Background(), dir, false)
+	if err != nil {
+		return nil, err
+	}
+	var p parsers.Parser = parsers.NewAuto()
+	if l.MLSD {
+		p = parsers.MLSD{}
+	}
+	return parsers.ParseListing(l.Data, p, parsers.Clock{})
+}
+
+// describe renders listing entries for failure messages.
+func describe(entries []parsers.Entry) []string {
+	var s []string
+	for _, e := range entries {
+		s = append(s, fmt.Sprintf("%s (%s, %d bytes, %v)", e.Name, e.Type, e.Size, e.ModTime))
+	}
+	return s
+}
+
+// replyCode returns the FTP reply code in err, or 0.
+func replyCode(err error) int { return ftpconn.Code(err) }
+
+// rawConn is a bare control connection, for commands our client has no
+// method for, for reading reply codes exactly, and for connections that
+// must not log in.
 type rawConn struct {
 	t *testing.T
 	*textproto.Conn
@@ -103,16 +161,22 @@ type rawConn struct {
 // and returns the connection with the greeting's code and text.
 func dialRaw(t *testing.T, srv *ftpfstest.Server, cfg *tls.Config) (*rawConn, int, string) {
 	t.Helper()
+	return dialRawAddr(t, srv.Addr(), cfg)
+}
+
+// dialRawAddr is dialRaw to an address (a server's or a proxy's).
+func dialRawAddr(t *testing.T, addr string, cfg *tls.Config) (*rawConn, int, string) {
+	t.Helper()
 	d := &net.Dialer{Timeout: testTimeout}
 	var nc net.Conn
 	var err error
 	if cfg != nil {
-		nc, err = tls.DialWithDialer(d, "tcp", srv.Addr(), cfg)
+		nc, err = tls.DialWithDialer(d, "tcp", addr, cfg)
 	} else {
-		nc, err = d.Dial("tcp", srv.Addr())
+		nc, err = d.Dial("tcp", addr)
 	}
 	if err != nil {
-		t.Fatalf("Dial(%q) = %v, want a connection", srv.Addr(), err)
+		t.Fatalf("Dial(%q) = %v, want a connection", addr, err)
 	}
 	if err := nc.SetDeadline(time.Now().Add(testTimeout)); err != nil {
 		t.Fatalf("SetDeadline: %v", err)

@@ -1,17 +1,18 @@
 package ftpfstest_test
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"io/fs"
-	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
+	"github.com/ftpfs/ftpfs/parsers"
 	"github.com/spf13/afero"
 )
 
@@ -72,21 +73,20 @@ func TestListings(t *testing.T) {
 
 			c := login(t, srv, securities[0])
 			srv.ResetCommands()
-			entries, err := c.List("/d")
+			entries, err := list(c, "/d")
 			if err != nil {
 				t.Fatalf("List(/d) = %v, want nil", err)
 			}
 			if n := srv.Commands()[tt.wantCmd]; n != 1 {
 				t.Errorf("Commands()[%q] after List = %d, want 1 (all: %v)", tt.wantCmd, n, srv.Commands())
 			}
-			slices.SortFunc(entries, func(a, b *ftp.Entry) int { return strings.Compare(a.Name, b.Name) })
+			slices.SortFunc(entries, func(a, b parsers.Entry) int { return strings.Compare(a.Name, b.Name) })
 			if len(entries) != 2 ||
-				entries[0].Name != "a file" || entries[0].Type != ftp.EntryTypeFile || entries[0].Size != 5 || !entries[0].Time.Equal(tt.wantTime) ||
-				entries[1].Name != "sub" || entries[1].Type != ftp.EntryTypeFolder {
+				entries[0].Name != "a file" || entries[0].Type != parsers.TypeFile || entries[0].Size != 5 || !entries[0].ModTime.Equal(tt.wantTime) ||
+				entries[1].Name != "sub" || entries[1].Type != parsers.TypeDir {
 				t.Errorf("List(/d) = %v, want [a file (5 bytes, %v), sub (folder)]", describe(entries), tt.wantTime)
 			}
-			var reply *textproto.Error
-			if _, err := c.List("/missing"); !errors.As(err, &reply) || reply.Code != tt.wantCode {
+			if _, err := list(c, "/missing"); replyCode(err) != tt.wantCode {
 				t.Errorf("List(/missing) = %v, want reply %d", err, tt.wantCode)
 			}
 		})
@@ -112,9 +112,13 @@ func TestMFMT(t *testing.T) {
 					t.Fatal(err)
 				}
 				srv := newServer(t, backing, tt.opts...)
-				c := login(t, srv, securities[0])
-				if got := c.IsSetTimeSupported(); got != tt.wantFeat {
-					t.Errorf("IsSetTimeSupported() = %v, want %v", got, tt.wantFeat)
+				c, server, err := dialSession(t, serverConfig(srv, securities[0], srv.User(), srv.Password()))
+				if err != nil {
+					t.Fatalf("ftpconn.Dial(%q) = %v, want a session", srv.Addr(), err)
+				}
+				// What the client learned from FEAT.
+				if _, got := server.Feature("MFMT"); got != tt.wantFeat {
+					t.Errorf("Feature(MFMT) after login = %v, want %v", got, tt.wantFeat)
 				}
 				// ftpserverlib only hides MFMT from FEAT; it still obeys it.
 				raw := rawLogin(t, srv)
@@ -128,8 +132,9 @@ func TestMFMT(t *testing.T) {
 				if !fi.ModTime().Equal(mtime) {
 					t.Errorf("backing Stat(/f).ModTime() after MFMT = %v, want %v", fi.ModTime(), mtime)
 				}
-				if got, err := c.GetTime("/f"); err != nil || !got.Equal(mtime) {
-					t.Errorf("GetTime(/f) = %v, %v, want %v", got, err, mtime)
+				r, err := c.Command(context.Background(), "MDTM /f")
+				if got, perr := time.Parse("20060102150405", r.Message); err != nil || r.Code != 213 || perr != nil || !got.Equal(mtime) {
+					t.Errorf("MDTM /f = %d %q, %v, want 213 %s", r.Code, r.Message, err, mtime.Format("20060102150405"))
 				}
 			})
 		}
@@ -208,17 +213,9 @@ func TestTLS(t *testing.T) {
 
 			// A client that trusts another server's certificate must fail.
 			other := newServer(t, afero.NewMemMapFs(), sec.opts...)
-			wrong := security{name: sec.name, dial: func(*ftpfstest.Server) []ftp.DialOption {
-				return sec.dial(other)
-			}}
-			opts := append([]ftp.DialOption{ftp.DialWithTimeout(testTimeout)}, wrong.dial(srv)...)
-			c, err := ftp.Dial(srv.Addr(), opts...)
-			if err == nil {
-				err = c.Login(srv.User(), srv.Password())
-				_ = c.Quit() // only the error above matters
-			}
-			if err == nil {
-				t.Errorf("Dial and Login trusting another server's certificate = nil, want a verification error")
+			wrong := clientConfig(srv.Addr(), sec.sec, other.ClientTLSConfig(), srv.User(), srv.Password())
+			if _, _, err := dialSession(t, wrong); !errors.Is(err, ftpconn.ErrTLS) {
+				t.Errorf("Dial trusting another server's certificate = %v, want a TLS verification error", err)
 			}
 		})
 	}

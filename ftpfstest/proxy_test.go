@@ -2,6 +2,7 @@ package ftpfstest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +17,7 @@ import (
 	"time"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"github.com/spf13/afero"
 )
 
@@ -47,34 +48,25 @@ func pxSetup(t *testing.T, files map[string][]byte) (*ftpfstest.Proxy, *ftpfstes
 	return p, srv, backing
 }
 
-// pxLogin connects to addr with jlaffaye/ftp and logs in; the connection
-// is closed when the test ends.
-func pxLogin(t *testing.T, addr string, opts ...ftp.DialOption) *ftp.ServerConn {
+// pxLogin connects to addr in the clear with our client, after configure
+// changed its configuration, and logs in; the session is closed when the
+// test ends.
+func pxLogin(t *testing.T, addr string, configure ...func(*ftpconn.Config)) *ftpconn.Session {
 	t.Helper()
-	opts = append([]ftp.DialOption{ftp.DialWithTimeout(testTimeout), ftp.DialWithShutTimeout(testTimeout)}, opts...)
-	c, err := ftp.Dial(addr, opts...)
-	if err != nil {
-		t.Fatalf("ftp.Dial(%q) = %v, want a connection", addr, err)
+	cfg := clientConfig(addr, ftpconn.Plain, nil, ftpfstest.DefaultUser, ftpfstest.DefaultPassword)
+	for _, f := range configure {
+		f(cfg)
 	}
-	t.Cleanup(func() {
-		_ = c.Quit() // the test is over; the proxy may have cut it
-	})
-	if err := c.Login(ftpfstest.DefaultUser, ftpfstest.DefaultPassword); err != nil {
-		t.Fatalf("Login through the proxy = %v, want nil", err)
+	c, _, err := dialSession(t, cfg)
+	if err != nil {
+		t.Fatalf("ftpconn.Dial(%q) through the proxy = %v, want a session", addr, err)
 	}
 	return c
 }
 
 // pxRetr downloads name, returning what arrived and the first error of
 // reading or of the final reply.
-func pxRetr(c *ftp.ServerConn, name string) ([]byte, error) {
-	r, err := c.Retr(name)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(r)
-	return data, errors.Join(err, r.Close())
-}
+func pxRetr(c *ftpconn.Session, name string) ([]byte, error) { return retr(c, name, 0) }
 
 // pxEventually polls cond, yielding in between, until it holds or
 // testTimeout passes.
@@ -94,29 +86,29 @@ func pxEventually(t *testing.T, what string, cond func() bool) {
 // connections did pass through the proxy.
 func TestProxyTransfer(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		opts []ftp.DialOption
+		name        string
+		disableEPSV bool
 	}{
-		{"EPSV", nil},
-		{"PASV", []ftp.DialOption{ftp.DialWithDisabledEPSV(true)}},
+		{"EPSV", false},
+		{"PASV", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			down := pxData(1, 300_000)
 			p, _, backing := pxSetup(t, map[string][]byte{"/down.bin": down})
-			c := pxLogin(t, p.Addr(), tc.opts...)
+			c := pxLogin(t, p.Addr(), func(cfg *ftpconn.Config) { cfg.DisableEPSV = tc.disableEPSV })
 
 			got, err := pxRetr(c, "/down.bin")
 			if err != nil || !bytes.Equal(got, down) {
 				t.Fatalf("Retr(/down.bin) = %d bytes (equal: %t), %v; want the %d bytes stored", len(got), bytes.Equal(got, down), err, len(down))
 			}
 			up := pxData(2, 200_000)
-			if err := c.Stor("/up.bin", bytes.NewReader(up)); err != nil {
+			if err := store(c, "/up.bin", bytes.NewReader(up), false); err != nil {
 				t.Fatalf("Stor(/up.bin) = %v, want nil", err)
 			}
 			if stored, err := afero.ReadFile(backing, "/up.bin"); err != nil || !bytes.Equal(stored, up) {
 				t.Fatalf("the server stored %d bytes (equal: %t), %v; want the %d bytes sent", len(stored), bytes.Equal(stored, up), err, len(up))
 			}
-			entries, err := c.List("/")
+			entries, err := list(c, "/")
 			if err != nil || len(entries) != 2 {
 				t.Fatalf("List(/) = %d entries, %v; want 2", len(entries), err)
 			}
@@ -218,7 +210,7 @@ func TestProxyDrop(t *testing.T) {
 		p, _, backing := pxSetup(t, nil)
 		c := pxLogin(t, p.Addr())
 		p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: ftpfstest.ToServer, Command: "STOR", After: 1000, Action: ftpfstest.Drop})
-		_ = c.Stor("/up", bytes.NewReader(content)) // returns once the server has replied
+		_ = store(c, "/up", bytes.NewReader(content), false) // returns once the server has replied
 		stored, err := afero.ReadFile(backing, "/up")
 		if err != nil || !bytes.Equal(stored, content[:1000]) {
 			t.Errorf("the server stored %d bytes, %v; want the first 1000 sent", len(stored), err)
@@ -228,11 +220,11 @@ func TestProxyDrop(t *testing.T) {
 		p, _, _ := pxSetup(t, nil)
 		c := pxLogin(t, p.Addr())
 		p.SetFault(ftpfstest.Fault{Conns: ftpfstest.ControlConn, Dir: ftpfstest.ToClient, Command: "PWD", Action: ftpfstest.Drop})
-		if err := c.NoOp(); err != nil {
-			t.Fatalf("NoOp with a fault waiting for PWD = %v, want nil", err)
+		if err := c.Noop(context.Background()); err != nil {
+			t.Fatalf("Noop with a fault waiting for PWD = %v, want nil", err)
 		}
-		if dir, err := c.CurrentDir(); err == nil {
-			t.Errorf("CurrentDir with its reply dropped = %q, nil; want an error", dir)
+		if dir, err := c.Pwd(context.Background()); err == nil {
+			t.Errorf("Pwd with its reply dropped = %q, nil; want an error", dir)
 		}
 		if s := p.Stats(); s.Strikes != 1 {
 			t.Errorf("Stats().Strikes = %d, want 1", s.Strikes)
@@ -261,7 +253,7 @@ func TestProxyReset(t *testing.T) {
 	p, _, _ := pxSetup(t, map[string][]byte{"/big": content})
 	c := pxLogin(t, p.Addr())
 	p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: ftpfstest.ToClient, After: 1000, Action: ftpfstest.Reset})
-	r, err := c.Retr("/big")
+	r, err := c.Retr(context.Background(), "/big", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,29 +269,44 @@ func TestProxyReset(t *testing.T) {
 func TestProxyStall(t *testing.T) {
 	content := pxData(5, 64<<10)
 	p, _, _ := pxSetup(t, map[string][]byte{"/f": content})
-	c := pxLogin(t, p.Addr())
-	p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: ftpfstest.ToClient, After: 1000, Action: ftpfstest.Stall, Stall: 500 * time.Millisecond})
-	r, err := c.Retr("/f")
+	// The session's timeout is the deadline of every read of a data
+	// connection: a fraction of the stall, so that a read inside it expires.
+	const timeout = 200 * time.Millisecond
+	c := pxLogin(t, p.Addr(), func(cfg *ftpconn.Config) { cfg.Timeout = timeout })
+	p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: ftpfstest.ToClient, After: 1000, Action: ftpfstest.Stall, Stall: 4 * timeout})
+	r, err := c.Retr(context.Background(), "/f", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer r.Close() // its reply does not matter: the bytes are checked below
 	first := make([]byte, 1000)
 	if _, err := io.ReadFull(r, first); err != nil {
 		t.Fatalf("reading the bytes before the stall: %v", err)
 	}
-	if err := r.SetDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := r.Read(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
+	var stalled *ftpconn.StalledError
+	if n, err := r.Read(make([]byte, 10)); !errors.As(err, &stalled) || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("Read during the stall = %d, %v; want a deadline error", n, err)
 	}
-	if err := r.SetDeadline(time.Now().Add(testTimeout)); err != nil {
-		t.Fatal(err)
+	// Every read waits the timeout afresh: read on through the rest of the
+	// stall.
+	var rest []byte
+	buf := make([]byte, 8<<10)
+	giveUp := time.Now().Add(testTimeout)
+	for {
+		n, err := r.Read(buf)
+		rest = append(rest, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && time.Now().Before(giveUp) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("reading after the stall = %v, after %d more bytes", err, len(rest))
+		}
 	}
-	rest, err := io.ReadAll(r)
-	if err != nil || !bytes.Equal(append(first, rest...), content) {
-		t.Errorf("after the stall: %d more bytes, %v; want the other %d", len(rest), err, len(content)-1000)
+	if !bytes.Equal(append(first, rest...), content) {
+		t.Errorf("after the stall: %d more bytes; want the other %d", len(rest), len(content)-1000)
 	}
 }
 
@@ -311,15 +318,15 @@ func TestProxyDelay(t *testing.T) {
 	const delay = 30 * time.Millisecond
 	p.SetDelay(delay)
 	start := time.Now()
-	if err := c.NoOp(); err != nil {
+	if err := c.Noop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if elapsed := time.Since(start); elapsed < delay {
-		t.Errorf("NoOp with a delay of %v took %v", delay, elapsed)
+		t.Errorf("Noop with a delay of %v took %v", delay, elapsed)
 	}
 	p.SetDelay(0)
-	if err := c.NoOp(); err != nil {
-		t.Errorf("NoOp after the delay was turned off = %v", err)
+	if err := c.Noop(context.Background()); err != nil {
+		t.Errorf("Noop after the delay was turned off = %v", err)
 	}
 }
 
@@ -330,19 +337,16 @@ func TestProxyMaxConns(t *testing.T) {
 	p.SetMaxConns(2)
 	first := pxLogin(t, p.Addr())
 	pxLogin(t, p.Addr())
-	c, err := ftp.Dial(p.Addr(), ftp.DialWithTimeout(testTimeout))
-	var tp *textproto.Error
-	if !errors.As(err, &tp) || tp.Code != 421 {
-		if err == nil {
-			_ = c.Quit() // the failure is reported below
-		}
-		t.Fatalf("third ftp.Dial under a limit of 2 = %v, want reply 421", err)
+	// A raw connection: our client would dial again after a 421, a few
+	// times, and each would be refused and counted.
+	if _, code, msg := dialRawAddr(t, p.Addr(), nil); code != 421 {
+		t.Fatalf("greeting of a third connection under a limit of 2 = %d %q, want 421", code, msg)
 	}
 	if s := p.Stats(); s.Refused != 1 || s.ControlConns != 2 {
 		t.Errorf("Stats() = %+v, want 1 refused and 2 forwarded", s)
 	}
-	if err := first.Quit(); err != nil {
-		t.Fatal(err)
+	if r, err := first.Command(context.Background(), "QUIT"); err != nil || r.Code != 221 {
+		t.Fatalf("QUIT = %v, %v; want 221", r, err)
 	}
 	pxEventually(t, "the first connection to close", func() bool { return p.Stats().OpenControl == 1 })
 	pxLogin(t, p.Addr())
@@ -366,9 +370,9 @@ func TestProxyDropAllAndResetAll(t *testing.T) {
 			if n := tc.cut(p, ftpfstest.ControlConn); n != 2 {
 				t.Errorf("%s(ControlConn) = %d, want 2", tc.name, n)
 			}
-			for i, c := range []*ftp.ServerConn{a, b} {
-				if err := c.NoOp(); err == nil {
-					t.Errorf("NoOp on connection %d after %s = nil, want an error", i+1, tc.name)
+			for i, c := range []*ftpconn.Session{a, b} {
+				if err := c.Noop(context.Background()); err == nil {
+					t.Errorf("Noop on connection %d after %s = nil, want an error", i+1, tc.name)
 				}
 			}
 			pxLogin(t, p.Addr()) // new connections still pass
@@ -395,7 +399,7 @@ func TestProxyClose(t *testing.T) {
 	down := pxLogin(t, p.Addr())
 	// The download stalls after its first byte until Close.
 	p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Command: "RETR", After: 1, Action: ftpfstest.Stall, Stall: time.Hour})
-	r, err := down.Retr("/big")
+	r, err := down.Retr(context.Background(), "/big", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,8 +438,8 @@ func TestProxyClose(t *testing.T) {
 		t.Errorf("download across Close = %d bytes, %v; want it cut off with an error", n+1, err)
 	}
 	_ = r.Close() // broken, as checked above
-	if err := idle.NoOp(); err == nil {
-		t.Errorf("NoOp after Close = nil, want an error")
+	if err := idle.Noop(context.Background()); err == nil {
+		t.Errorf("Noop after Close = nil, want an error")
 	}
 	if c, err := net.DialTimeout("tcp", p.Addr(), testTimeout); err == nil {
 		_ = c.Close()

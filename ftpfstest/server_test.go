@@ -2,20 +2,19 @@ package ftpfstest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ftpfs/ftpfs/ftpfstest"
-	"github.com/jlaffaye/ftp"
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
+	"github.com/ftpfs/ftpfs/parsers"
 	"github.com/spf13/afero"
 )
 
@@ -75,20 +74,19 @@ func TestLogin(t *testing.T) {
 			t.Run(sec.name+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, afero.NewMemMapFs(), append(slices.Clone(sec.opts), tt.opts...)...)
-				c := dial(t, srv, sec)
-				err := c.Login(tt.user, tt.pass)
+				// Dial connects, sets up TLS and logs in.
+				c, _, err := dialSession(t, serverConfig(srv, sec, tt.user, tt.pass))
 				if tt.wantCode == 0 {
 					if err != nil {
-						t.Fatalf("Login(%q, %q) = %v, want nil", tt.user, tt.pass, err)
+						t.Fatalf("Dial as (%q, %q) = %v, want nil", tt.user, tt.pass, err)
 					}
-					if err := c.NoOp(); err != nil {
-						t.Errorf("NoOp() after login = %v, want nil", err)
+					if err := c.Noop(context.Background()); err != nil {
+						t.Errorf("Noop() after login = %v, want nil", err)
 					}
 					return
 				}
-				var reply *textproto.Error
-				if !errors.As(err, &reply) || reply.Code != tt.wantCode {
-					t.Errorf("Login(%q, %q) = %v, want reply %d", tt.user, tt.pass, err, tt.wantCode)
+				if replyCode(err) != tt.wantCode || !errors.Is(err, ftpconn.ErrLogin) {
+					t.Errorf("Dial as (%q, %q) = %v, want a refused login, reply %d", tt.user, tt.pass, err, tt.wantCode)
 				}
 			})
 		}
@@ -111,6 +109,7 @@ func TestFileOperations(t *testing.T) {
 func testFileOperations(t *testing.T, sec security, backing afero.Fs) {
 	srv := newServer(t, backing, sec.opts...)
 	c := login(t, srv, sec)
+	ctx := context.Background()
 
 	// 100 KiB of noise, so the transfer spans many reads.
 	data := make([]byte, 100<<10)
@@ -119,107 +118,85 @@ func testFileOperations(t *testing.T, sec security, backing afero.Fs) {
 		data[i] = byte(rng.UintN(256))
 	}
 
-	if err := c.Stor("/up.bin", bytes.NewReader(data)); err != nil {
+	if err := store(c, "/up.bin", bytes.NewReader(data), false); err != nil {
 		t.Fatalf("Stor(/up.bin) = %v, want nil", err)
 	}
 	if got, err := afero.ReadFile(backing, "/up.bin"); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("backing /up.bin after Stor = %d bytes, %v, want the %d bytes sent", len(got), err, len(data))
 	}
 
-	if got := retr(t, c, "/up.bin", 0); !bytes.Equal(got, data) {
-		t.Errorf("Retr(/up.bin) = %d bytes, want the %d bytes stored", len(got), len(data))
+	if got, err := retr(c, "/up.bin", 0); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("Retr(/up.bin) = %d bytes, %v, want the %d bytes stored", len(got), err, len(data))
 	}
-	if got := retr(t, c, "/up.bin", 1000); !bytes.Equal(got, data[1000:]) {
-		t.Errorf("RetrFrom(/up.bin, 1000) = %d bytes, want the last %d bytes", len(got), len(data)-1000)
+	if got, err := retr(c, "/up.bin", 1000); err != nil || !bytes.Equal(got, data[1000:]) {
+		t.Errorf("Retr(/up.bin, 1000) = %d bytes, %v, want the last %d bytes", len(got), err, len(data)-1000)
 	}
 
-	if err := c.Stor("/empty", bytes.NewReader(nil)); err != nil {
+	if err := store(c, "/empty", bytes.NewReader(nil), false); err != nil {
 		t.Fatalf("Stor(/empty) = %v, want nil", err)
 	}
 	if fi, err := backing.Stat("/empty"); err != nil || fi.Size() != 0 {
 		t.Errorf("backing Stat(/empty) after Stor = %v, %v, want an empty file", fi, err)
 	}
 
-	if err := c.Append("/up.bin", bytes.NewReader([]byte("tail"))); err != nil {
+	if err := store(c, "/up.bin", bytes.NewReader([]byte("tail")), true); err != nil {
 		t.Fatalf("Append(/up.bin) = %v, want nil", err)
 	}
 	if fi, err := backing.Stat("/up.bin"); err != nil || fi.Size() != int64(len(data)+4) {
 		t.Errorf("backing Stat(/up.bin) after Append = %v, %v, want size %d", fi, err, len(data)+4)
 	}
-	if size, err := c.FileSize("/up.bin"); err != nil || size != int64(len(data)+4) {
-		t.Errorf("FileSize(/up.bin) = %d, %v, want %d", size, err, len(data)+4)
+	if size, err := c.Size(ctx, "/up.bin"); err != nil || size != int64(len(data)+4) {
+		t.Errorf("Size(/up.bin) = %d, %v, want %d", size, err, len(data)+4)
 	}
 
-	if err := c.Stor("/rest", strings.NewReader("hello world")); err != nil {
+	if err := store(c, "/rest", strings.NewReader("hello world"), false); err != nil {
 		t.Fatalf("Stor(/rest) = %v, want nil", err)
 	}
-	if err := c.StorFrom("/rest", strings.NewReader("WORLD"), 6); err != nil {
-		t.Fatalf("StorFrom(/rest, 6) = %v, want nil", err)
+	// A Session stores only from a file's start or at its end: REST goes
+	// as a raw command, before the passive command and STOR.
+	if r, err := c.Command(ctx, "REST 6"); err != nil || r.Code != 350 {
+		t.Fatalf("REST 6 = %v, %v, want 350", r, err)
+	}
+	if err := store(c, "/rest", strings.NewReader("WORLD"), false); err != nil {
+		t.Fatalf("Stor(/rest) after REST 6 = %v, want nil", err)
 	}
 	if got, err := afero.ReadFile(backing, "/rest"); err != nil || string(got) != "hello WORLD" {
-		t.Errorf("backing /rest after StorFrom(/rest, 6) = %q, %v, want %q", got, err, "hello WORLD")
+		t.Errorf("backing /rest after REST 6, STOR /rest = %q, %v, want %q", got, err, "hello WORLD")
 	}
 
-	if err := c.MakeDir("/dir"); err != nil {
-		t.Fatalf("MakeDir(/dir) = %v, want nil", err)
+	if err := c.Mkdir(ctx, "/dir"); err != nil {
+		t.Fatalf("Mkdir(/dir) = %v, want nil", err)
 	}
 	if fi, err := backing.Stat("/dir"); err != nil || !fi.IsDir() {
-		t.Errorf("backing Stat(/dir) after MakeDir = %v, %v, want a directory", fi, err)
+		t.Errorf("backing Stat(/dir) after Mkdir = %v, %v, want a directory", fi, err)
 	}
 
-	if err := c.Rename("/up.bin", "/dir/moved.bin"); err != nil {
+	if err := c.Rename(ctx, "/up.bin", "/dir/moved.bin"); err != nil {
 		t.Fatalf("Rename(/up.bin, /dir/moved.bin) = %v, want nil", err)
 	}
 	if _, err := backing.Stat("/up.bin"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("backing Stat(/up.bin) after Rename = %v, want %v", err, fs.ErrNotExist)
 	}
 
-	entries, err := c.List("/dir")
+	entries, err := list(c, "/dir")
 	if err != nil {
 		t.Fatalf("List(/dir) = %v, want nil", err)
 	}
-	if len(entries) != 1 || entries[0].Name != "moved.bin" || entries[0].Type != ftp.EntryTypeFile || entries[0].Size != uint64(len(data)+4) {
+	if len(entries) != 1 || entries[0].Name != "moved.bin" || entries[0].Type != parsers.TypeFile || entries[0].Size != int64(len(data)+4) {
 		t.Errorf("List(/dir) = %v, want [moved.bin, file, %d bytes]", describe(entries), len(data)+4)
 	}
 
-	if err := c.Delete("/dir/moved.bin"); err != nil {
+	if err := c.Delete(ctx, "/dir/moved.bin"); err != nil {
 		t.Fatalf("Delete(/dir/moved.bin) = %v, want nil", err)
 	}
-	if err := c.RemoveDir("/dir"); err != nil {
-		t.Fatalf("RemoveDir(/dir) = %v, want nil", err)
+	if err := c.Rmdir(ctx, "/dir"); err != nil {
+		t.Fatalf("Rmdir(/dir) = %v, want nil", err)
 	}
 	if _, err := backing.Stat("/dir"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("backing Stat(/dir) after RemoveDir = %v, want %v", err, fs.ErrNotExist)
+		t.Errorf("backing Stat(/dir) after Rmdir = %v, want %v", err, fs.ErrNotExist)
 	}
 
-	var reply *textproto.Error
-	if _, err := c.Retr("/missing"); !errors.As(err, &reply) || reply.Code != 550 {
+	if _, err := c.Retr(ctx, "/missing", 0); replyCode(err) != 550 {
 		t.Errorf("Retr(/missing) = %v, want reply 550", err)
 	}
-}
-
-// retr downloads name from offset on and returns its bytes.
-func retr(t *testing.T, c *ftp.ServerConn, name string, offset uint64) []byte {
-	t.Helper()
-	r, err := c.RetrFrom(name, offset)
-	if err != nil {
-		t.Fatalf("RetrFrom(%q, %d) = %v, want nil", name, offset, err)
-	}
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("reading RetrFrom(%q, %d) = %v", name, offset, err)
-	}
-	if err := r.Close(); err != nil {
-		t.Fatalf("closing RetrFrom(%q, %d) = %v, want nil", name, offset, err)
-	}
-	return got
-}
-
-// describe renders listing entries for failure messages.
-func describe(entries []*ftp.Entry) []string {
-	var s []string
-	for _, e := range entries {
-		s = append(s, fmt.Sprintf("%s (%s, %d bytes, %v)", e.Name, e.Type, e.Size, e.Time))
-	}
-	return s
 }
