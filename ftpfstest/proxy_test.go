@@ -270,9 +270,13 @@ func TestProxyStall(t *testing.T) {
 	content := pxData(5, 64<<10)
 	p, _, _ := pxSetup(t, map[string][]byte{"/f": content})
 	// The session's timeout is the deadline of every read of a data
-	// connection: a fraction of the stall, so that a read inside it expires.
+	// connection: a fraction of the stall, so that a read inside it
+	// expires. It is set after the login, which a loaded machine may not
+	// finish within it.
 	const timeout = 200 * time.Millisecond
-	c := pxLogin(t, p.Addr(), func(cfg *ftpconn.Config) { cfg.Timeout = timeout })
+	var conf *ftpconn.Config
+	c := pxLogin(t, p.Addr(), func(cfg *ftpconn.Config) { conf = cfg })
+	conf.Timeout = timeout
 	p.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: ftpfstest.ToClient, After: 1000, Action: ftpfstest.Stall, Stall: 4 * timeout})
 	r, err := c.Retr(context.Background(), "/f", 0)
 	if err != nil {
