@@ -25,7 +25,7 @@ import (
 func Dial(ctx context.Context, cfg *Config, server *Server, mode ListMode) (*Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
-	s := &Session{cfg: cfg, mode: mode, timeout: cfg.Timeout, server: server, names: newCodec(cfg.Encoding)}
+	s := &Session{cfg: cfg, mode: mode, server: server, names: newCodec(cfg.Encoding)}
 	if cfg.Security != Plain {
 		s.tls = sessionTLS(cfg.TLS, cfg.Host)
 	}

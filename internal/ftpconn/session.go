@@ -27,17 +27,15 @@ const (
 // first) and returns a server's refusal as a *ReplyError naming the
 // command.
 type Session struct {
-	conn    *ftp.ServerConn
-	ctl     *control
-	tcp     net.Conn    // the TCP connection under the control channel
-	tls     *tls.Config // this session's own clone; nil for plain FTP
-	cfg     *Config
-	mode    ListMode
-	timeout time.Duration
-	server  *Server // what is known of the server, shared by its sessions
-	home    string  // the login directory
-	names   codec   // the encoding of names on the wire
-	used    time.Time
+	conn   *ftp.ServerConn
+	ctl    *control
+	tcp    net.Conn    // the TCP connection under the control channel
+	tls    *tls.Config // this session's own clone; nil for plain FTP
+	cfg    *Config
+	mode   ListMode
+	server *Server // what is known of the server, shared by its sessions
+	names  codec   // the encoding of names on the wire
+	used   time.Time
 
 	mu      sync.Mutex // guards data and capture: the dial function runs inside the client library
 	data    *dataConn  // the data connection of the transfer in progress
