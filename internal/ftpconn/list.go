@@ -49,18 +49,24 @@ func (s *Session) List(ctx context.Context, dir string, inside bool) (Listing, e
 		if err := s.run(ctx, "CWD", func() error { return s.conn.ChangeDir(dir) }); err != nil {
 			return Listing{}, err
 		}
-		if s.server.listDashA() == unsupported {
-			return s.list(ctx, "LIST", "")
-		}
-		return s.list(ctx, "LIST", "-a")
+		return s.listLIST(ctx, "")
 	}
+	return s.listLIST(ctx, dir)
+}
+
+// listLIST lists dir (the working directory when empty) with LIST -a,
+// or LIST where the server refuses the option: a server whose refusal is
+// not known yet gets LIST -a, and after a refusal LIST, once; if LIST
+// works, the option is refused for good.
+func (s *Session) listLIST(ctx context.Context, dir string) (Listing, error) {
+	withA := strings.TrimSpace("-a " + dir)
 	switch s.server.listDashA() {
 	case unsupported:
 		return s.list(ctx, "LIST", dir)
 	case supported:
-		return s.list(ctx, "LIST", "-a "+dir)
+		return s.list(ctx, "LIST", withA)
 	}
-	l, err := s.list(ctx, "LIST", "-a "+dir)
+	l, err := s.list(ctx, "LIST", withA)
 	if Code(err) == 0 {
 		if err == nil {
 			s.server.setListDashA(supported)
