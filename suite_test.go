@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -109,6 +110,31 @@ func (s server) freshDir(t testing.TB, opts ...ftpfs.Option) (*ftpfs.Fs, string)
 		return fsys, ""
 	}
 	return fsys, filepath.Join(s.root, dir)
+}
+
+// redial returns a second Fs on the base of fsys, an Fs that fresh made,
+// or on a directory below it (elems): one that shares no cache and no
+// connection with fsys.
+func (s server) redial(t testing.TB, fsys *ftpfs.Fs, elems ...string) *ftpfs.Fs {
+	t.Helper()
+	u, err := url.Parse(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = u.JoinPath(append([]string{path.Base(strings.TrimSuffix(fsys.Name(), "/"))}, elems...)...)
+	opts := []ftpfs.Option{}
+	if s.tls != nil {
+		opts = append(opts, ftpfs.WithTLSConfig(s.tls))
+	}
+	if logger := testLogger(t); logger != nil {
+		opts = append(opts, ftpfs.WithLogger(logger))
+	}
+	other, err := ftpfs.Dial(context.Background(), u.String(), opts...)
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", u.Redacted(), err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	return other
 }
 
 // testLogger logs the FTP traffic of the suite to the file named by
@@ -224,6 +250,10 @@ var suite = []struct {
 	{"Concurrent", suiteConcurrent},
 	{"Names", suiteNames},
 	{"MissingBase", suiteMissingBase},
+	{"ErrorClasses", suiteErrorClasses},
+	{"CreateRefused", suiteCreateRefused},
+	{"CloseTwice", suiteCloseTwice},
+	{"Invalidate", suiteInvalidate},
 }
 
 func runSuite(t *testing.T, servers []server) {
