@@ -254,6 +254,13 @@ var suite = []struct {
 	{"CreateRefused", suiteCreateRefused},
 	{"CloseTwice", suiteCloseTwice},
 	{"Invalidate", suiteInvalidate},
+	{"BadInputControlCharacters", suiteBadInputControlCharacters},
+	{"BadInputDotDot", suiteBadInputDotDot},
+	{"BadInputRemoveAllBase", suiteBadInputRemoveAllBase},
+	{"BadInputMissing", suiteBadInputMissing},
+	{"BadInputStatNilInfo", suiteBadInputStatNilInfo},
+	{"BadInputLongNames", suiteBadInputLongNames},
+	{"BadInputOddNames", suiteBadInputOddNames},
 }
 
 func runSuite(t *testing.T, servers []server) {
