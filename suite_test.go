@@ -261,6 +261,8 @@ var suite = []struct {
 	{"BadInputStatNilInfo", suiteBadInputStatNilInfo},
 	{"BadInputLongNames", suiteBadInputLongNames},
 	{"BadInputOddNames", suiteBadInputOddNames},
+	{"Differential", suiteDifferential},
+	{"DifferentialCases", suiteDifferentialCases},
 }
 
 func runSuite(t *testing.T, servers []server) {
