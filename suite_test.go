@@ -52,6 +52,16 @@ type quirks struct {
 	// directory." / "Too many levels of symbolic links." / "Not a
 	// directory." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
 	danglingLinksStay bool
+	// noBackslash: a name with a backslash is refused, "553 Prohibited
+	// file name" (pure-ftpd).
+	noBackslash bool
+	// noGlobDirs: MKD of a name with "*" is refused, "550 Invalid
+	// directory name" (proftpd).
+	noGlobDirs bool
+	// dropsLongLines: a command line longer than the server's buffer
+	// is dropped without a reply (proftpd's CommandBufferSize), so a
+	// call with a name of 4 KiB ends only with WithTimeout.
+	dropsLongLines bool
 	// listCap: listings stop at this many entries, "." and ".."
 	// included, and the final reply says so (pure-ftpd's -L default).
 	listCap int
@@ -199,8 +209,8 @@ func integrationServers(t *testing.T) []server {
 		noTLS bool
 	}{
 		{"vsftpd", "VSFTPD", quirks{}, false},
-		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, listCap: 10000}, false},
-		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}, false},
+		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, noBackslash: true, listCap: 10000}, false},
+		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true, noGlobDirs: true, dropsLongLines: true}, false},
 		// pyftpdlib's TLS_FTPHandler runs on a port of its own
 		// (FTPFS_PYFTPDLIB_FTPES_URL), over the same root.
 		{"pyftpdlib", "PYFTPDLIB", quirks{mlsd: true}, false},
