@@ -90,6 +90,10 @@ type dfConfig struct {
 	// Mode().Perm() is 0 and is not compared.
 	perms   bool
 	oneSeed bool // run only the first seed
+	// noAppend: the server refuses APPE to an existing file with
+	// errors.ErrUnsupported (quirks.noAppend): such an append is not
+	// made on the reference, and only the refusal is checked.
+	noAppend bool
 }
 
 // dfConfigs are the in-process configurations of TestDifferential and
@@ -137,7 +141,7 @@ func TestDifferential(t *testing.T) {
 // dfServerConfig is how the suite's cases compare on s: modes where the
 // listings are LIST (MLSD from ftpserverlib has no modes).
 func dfServerConfig(s server) dfConfig {
-	return dfConfig{name: s.name, perms: !s.quirks.mlsd}
+	return dfConfig{name: s.name, perms: !s.quirks.mlsd, noAppend: s.quirks.noAppend}
 }
 
 // dfServerNames is dfNames less what s does not store as given.
@@ -465,6 +469,12 @@ func runDifferential(t *testing.T, cfg dfConfig, names []string, seed uint64, no
 		op := g.next()
 		history = append(history, fmt.Sprintf("%3d %v", i+1, op))
 		refBefore := dfRefStat(ref, op.a)
+		if cfg.noAppend && op.kind == "append" && refBefore != nil && !refBefore.dir {
+			if got := dfApply(fsys, op); !errors.Is(got.err, errors.ErrUnsupported) {
+				fail("%v on a server that refuses appends = %s (%s), want ErrUnsupported", op, dfClass(got.err), dfErrString(got.err))
+			}
+			continue
+		}
 		var dstBefore *dfEntry
 		if op.kind == "rename" {
 			dstBefore = dfRefStat(ref, op.b)
