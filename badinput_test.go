@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,13 +69,36 @@ var biOps = []biOp{
 	{"fs.ReadFile(IOFS())", func(f *ftpfs.Fs, n string) error { _, err := fs.ReadFile(f.IOFS(), n); return err }},
 }
 
-// TestBadInputControlCharacters: a name with NUL, CR or LF is refused
-// with fs.ErrInvalid before anything is sent: not a single command
-// reaches the server, so "x\r\nDELE keep.txt" cannot delete keep.txt.
-func TestBadInputControlCharacters(t *testing.T) {
-	backing := afero.NewMemMapFs()
-	writeFiles(t, backing, map[string]string{"keep.txt": "keep", "dir/": ""})
-	fsys, srv := serve(t, backing, nil)
+// biCounter counts the bytes the Fs writes on any connection it dials,
+// control and data alike, through WithDialer: what a server could see.
+type biCounter struct{ sent atomic.Int64 }
+
+type biCountingConn struct {
+	net.Conn
+	c *biCounter
+}
+
+func (c biCountingConn) Write(p []byte) (int, error) {
+	c.c.sent.Add(int64(len(p)))
+	return c.Conn.Write(p)
+}
+
+func (c *biCounter) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	conn, err := (&net.Dialer{}).DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	c.sent.Add(1) // a new connection is something sent too
+	return biCountingConn{conn, c}, nil
+}
+
+// suiteBadInputControlCharacters: a name with NUL, CR or LF is refused
+// with fs.ErrInvalid before anything is sent: not a byte reaches the
+// server, so "x\r\nDELE keep.txt" cannot delete keep.txt.
+func suiteBadInputControlCharacters(t *testing.T, s server) {
+	var counter biCounter
+	fsys := s.fresh(t, ftpfs.WithDialer(counter.dial))
+	put(t, fsys, map[string]string{"keep.txt": "keep", "dir/": ""})
 	names := []string{
 		"a\rb", "a\nb", "a\x00b", "\r", "\n", "\x00",
 		"x\r\nDELE keep.txt", "keep.txt\x00", "dir/\nRMD dir", "x\nRETR keep.txt",
@@ -83,9 +107,9 @@ func TestBadInputControlCharacters(t *testing.T) {
 	for _, op := range biOps {
 		for _, name := range names {
 			t.Run(fmt.Sprintf("%s(%q)", op.name, name), func(t *testing.T) {
-				before := srv.Commands()
+				before := counter.sent.Load()
 				err := op.call(fsys, name)
-				after := srv.Commands()
+				after := counter.sent.Load()
 				if !errors.Is(err, fs.ErrInvalid) {
 					t.Errorf("%s(%q) = %v, want an error matching fs.ErrInvalid", op.name, name, err)
 				}
@@ -94,49 +118,36 @@ func TestBadInputControlCharacters(t *testing.T) {
 				if err != nil && !errors.As(err, &pe) && !errors.As(err, &le) {
 					t.Errorf("%s(%q) = %T, want *fs.PathError or *os.LinkError", op.name, name, err)
 				}
-				for verb, n := range after {
-					if n != before[verb] {
-						t.Errorf("%s(%q) sent %s %d times, want no command at all", op.name, name, verb, n-before[verb])
-					}
+				if after != before {
+					t.Errorf("%s(%q) sent %d bytes (or connections), want nothing at all", op.name, name, after-before)
 				}
 			})
 		}
 	}
-	if data, err := afero.ReadFile(backing, "/keep.txt"); err != nil || string(data) != "keep" {
+	other := s.redial(t, fsys)
+	if data, err := afero.ReadFile(other, "keep.txt"); err != nil || string(data) != "keep" {
 		t.Errorf("keep.txt after the injections = %q, %v; want \"keep\", nil", data, err)
 	}
-	if ok, _ := afero.DirExists(backing, "/dir"); !ok {
+	if ok, _ := afero.DirExists(other, "dir"); !ok {
 		t.Errorf("dir after the injections is gone, want it kept")
 	}
 }
 
-// TestBadInputDotDot: ".." never leaves the base, at the Fs (the URL's
-// path) nor at the server (a BasePathFs over a temp directory). The temp
-// directory's parent holds a sentinel, and so does the server root above
-// the base: neither is reachable, and whatever is made lands inside the
-// base.
-func TestBadInputDotDot(t *testing.T) {
-	outer := t.TempDir()
-	root := filepath.Join(outer, "root")
-	for _, f := range []struct{ name, data string }{
-		{filepath.Join(outer, "sentinel"), "outside the server"},
-		{filepath.Join(root, "sentinel"), "outside the base"},
-		{filepath.Join(root, "base", "inside"), "inside"},
-	} {
-		if err := os.MkdirAll(filepath.Dir(f.name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(f.name, []byte(f.data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv := ftpfstest.NewServer(afero.NewBasePathFs(afero.NewOsFs(), root))
-	t.Cleanup(srv.Close)
-	fsys, err := ftpfs.Dial(context.Background(), srv.URL()+"base")
-	if err != nil {
-		t.Fatalf("Dial(%s) = %v", srv.URL()+"base", err)
-	}
-	t.Cleanup(func() { _ = fsys.Close() })
+// suiteBadInputDotDot: ".." never leaves the base, at the Fs (the URL's
+// path) nor at the server. A fresh directory (outer) holds a sentinel,
+// and so does root, the directory above the base: neither is reachable,
+// and whatever is made lands inside the base. (On the in-process server,
+// ".." has to stop at the base however far up it goes; past the server's
+// own root is the server's business, checked on its disk when it has one
+// here.)
+func suiteBadInputDotDot(t *testing.T, s server) {
+	top, disk := s.freshDir(t)
+	put(t, top, map[string]string{
+		"sentinel":         "outside the server",
+		"root/sentinel":    "outside the base",
+		"root/base/inside": "inside",
+	})
+	fsys := s.redial(t, top, "root", "base")
 
 	for _, name := range []string{
 		"../sentinel", "../../sentinel", "../../../../../../sentinel", "/../sentinel",
@@ -173,32 +184,40 @@ func TestBadInputDotDot(t *testing.T) {
 	if err := fsys.Rename("inside", "../../moved"); err != nil {
 		t.Fatalf("Rename(inside, ../../moved) = %v", err)
 	}
+	check := s.redial(t, top) // no cache: what the server has
 	for name, want := range map[string]bool{
-		filepath.Join(root, "base", "escaped"): true,
-		filepath.Join(root, "base", "newdir"):  true,
-		filepath.Join(root, "base", "moved"):   true,
-		filepath.Join(root, "escaped"):         false,
-		filepath.Join(root, "newdir"):          false,
-		filepath.Join(root, "moved"):           false,
-		filepath.Join(outer, "escaped"):        false,
-		filepath.Join(outer, "moved"):          false,
+		"root/base/escaped": true,
+		"root/base/newdir":  true,
+		"root/base/moved":   true,
+		"root/escaped":      false,
+		"root/newdir":       false,
+		"root/moved":        false,
+		"escaped":           false,
+		"moved":             false,
 	} {
-		if _, err := os.Lstat(name); (err == nil) != want {
-			t.Errorf("os.Lstat(%s) = %v, want it to exist: %v", name, err, want)
+		if _, _, err := check.LstatIfPossible(name); (err == nil) != want {
+			t.Errorf("Lstat(%s) on the server = %v, want it to exist: %v", name, err, want)
+		}
+	}
+	if disk != "" {
+		for _, name := range []string{"escaped", "moved", "newdir"} {
+			if _, err := os.Lstat(filepath.Join(filepath.Dir(disk), name)); err == nil {
+				t.Errorf("%s appeared in the server's root, above the fresh directory", name)
+			}
 		}
 	}
 	// Removing through ".." stays inside too.
 	if err := fsys.Remove("../../../escaped"); err != nil {
 		t.Errorf("Remove(../../../escaped) = %v, want nil", err)
 	}
-	for _, name := range []string{filepath.Join(outer, "sentinel"), filepath.Join(root, "sentinel")} {
-		if _, err := os.Stat(name); err != nil {
+	for _, name := range []string{"sentinel", "root/sentinel"} {
+		if _, err := check.Stat(name); err != nil {
 			t.Errorf("sentinel %s: %v, want it untouched", name, err)
 		}
 	}
 }
 
-// TestBadInputRemoveAllBase: RemoveAll of the base itself (as "/", "."
+// suiteBadInputRemoveAllBase: RemoveAll of the base itself (as "/", "."
 // or "..", which resolves there) must not empty it and then fail.
 //
 // Bug: mutate.go RemoveAll deletes every entry of the base depth first
@@ -207,15 +226,14 @@ func TestBadInputDotDot(t *testing.T) {
 // is gone. os.RemoveAll refuses "." and ".." up front (EINVAL) without
 // deleting anything; either refusing before the first DELE, or emptying
 // the base and returning nil, would be consistent.
-func TestBadInputRemoveAllBase(t *testing.T) {
+func suiteBadInputRemoveAllBase(t *testing.T, s server) {
 	for _, name := range []string{"/", ".", ".."} {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			backing := afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
-			writeFiles(t, backing, map[string]string{"keep.txt": "k", "dir/child": "c"})
-			fsys, _ := serve(t, backing, nil)
+			top := s.fresh(t)
+			put(t, top, map[string]string{"base/keep.txt": "k", "base/dir/child": "c"})
+			fsys := s.redial(t, top, "base")
 			err := fsys.RemoveAll(name)
-			left, _ := afero.ReadDir(backing, "/")
+			left, _ := afero.ReadDir(s.redial(t, top, "base"), "/")
 			if err != nil && len(left) != 2 {
 				t.Errorf("RemoveAll(%q) = %v, and %d of 2 entries are left; want nothing removed when it fails", name, err, len(left))
 			}
@@ -228,6 +246,20 @@ func TestBadInputRemoveAllBase(t *testing.T) {
 // (or *os.LinkError) that carries the name as given, and a failed Stat
 // returns a nil fs.FileInfo.
 func TestBadInputMissing(t *testing.T) {
+	// With MLSD listings this is the suite's BadInputMissing case.
+	backing := afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
+	writeFiles(t, backing, map[string]string{"keep.txt": "keep", "dir/": ""})
+	fsys, _ := serve(t, backing, []ftpfstest.Option{ftpfstest.WithoutMLSD()})
+	biMissing(t, fsys, quirks{})
+}
+
+func suiteBadInputMissing(t *testing.T, s server) {
+	fsys := s.fresh(t)
+	put(t, fsys, map[string]string{"keep.txt": "keep", "dir/": ""})
+	biMissing(t, fsys, s.quirks)
+}
+
+func biMissing(t *testing.T, fsys *ftpfs.Fs, q quirks) {
 	ops := []biOp{}
 	for _, op := range biOps {
 		switch op.name {
@@ -238,54 +270,46 @@ func TestBadInputMissing(t *testing.T) {
 		}
 		ops = append(ops, op)
 	}
-	for _, mode := range []struct {
-		name    string
-		srvOpts []ftpfstest.Option
-	}{{"mlsd", nil}, {"list", []ftpfstest.Option{ftpfstest.WithoutMLSD()}}} {
-		t.Run(mode.name, func(t *testing.T) {
-			t.Parallel()
-			backing := afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
-			writeFiles(t, backing, map[string]string{"keep.txt": "keep", "dir/": ""})
-			fsys, _ := serve(t, backing, mode.srvOpts)
-			for _, op := range ops {
-				for _, name := range []string{"missing", "dir/missing", "nodir/missing", "nodir/deeper/missing", "missing dir/ x "} {
-					err := op.call(fsys, name)
-					if !errors.Is(err, fs.ErrNotExist) {
-						t.Errorf("%s(%q) = %v, want fs.ErrNotExist", op.name, name, err)
-						continue
-					}
-					var pe *fs.PathError
-					var le *os.LinkError
-					switch {
-					case errors.As(err, &pe):
-						if pe.Path != name {
-							t.Errorf("%s(%q): PathError.Path = %q, want the name as given", op.name, name, pe.Path)
-						}
-					case errors.As(err, &le):
-						if le.Old != name {
-							t.Errorf("%s(%q): LinkError.Old = %q, want the name as given", op.name, name, le.Old)
-						}
-					default:
-						t.Errorf("%s(%q) = %T, want *fs.PathError or *os.LinkError", op.name, name, err)
-					}
+	for _, op := range ops {
+		for _, name := range []string{"missing", "dir/missing", "nodir/missing", "nodir/deeper/missing", "missing dir/ x "} {
+			err := op.call(fsys, name)
+			if op.name == "Chtimes" && q.noChtimes && errors.Is(err, errors.ErrUnsupported) {
+				continue // refused before the name is looked at, as in suiteErrorClasses
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s(%q) = %v, want fs.ErrNotExist", op.name, name, err)
+				continue
+			}
+			var pe *fs.PathError
+			var le *os.LinkError
+			switch {
+			case errors.As(err, &pe):
+				if pe.Path != name {
+					t.Errorf("%s(%q): PathError.Path = %q, want the name as given", op.name, name, pe.Path)
 				}
+			case errors.As(err, &le):
+				if le.Old != name {
+					t.Errorf("%s(%q): LinkError.Old = %q, want the name as given", op.name, name, le.Old)
+				}
+			default:
+				t.Errorf("%s(%q) = %T, want *fs.PathError or *os.LinkError", op.name, name, err)
 			}
-			// RemoveAll of a missing name is not an error (os.RemoveAll).
-			if err := fsys.RemoveAll("nodir/missing"); err != nil {
-				t.Errorf("RemoveAll(nodir/missing) = %v, want nil", err)
-			}
-		})
+		}
+	}
+	// RemoveAll of a missing name is not an error (os.RemoveAll).
+	if err := fsys.RemoveAll("nodir/missing"); err != nil {
+		t.Errorf("RemoveAll(nodir/missing) = %v, want nil", err)
 	}
 }
 
-// TestBadInputStatNilInfo: a failed Stat or Lstat returns a nil
+// suiteBadInputStatNilInfo: a failed Stat or Lstat returns a nil
 // fs.FileInfo, as os.Stat does.
 //
 // Bug: stat.go Stat and LstatIfPossible return their *FileInfo result as
 // it is, so on error the fs.FileInfo is a non-nil interface holding a nil
 // pointer: `if fi != nil` is true, and fi.Name() panics.
-func TestBadInputStatNilInfo(t *testing.T) {
-	fsys, _ := serve(t, afero.NewMemMapFs(), nil)
+func suiteBadInputStatNilInfo(t *testing.T, s server) {
+	fsys := s.fresh(t)
 	fi, err := fsys.Stat("missing")
 	if err == nil || fi != nil {
 		t.Errorf("Stat(missing) = %#v, %v; want nil, an error", fi, err)
@@ -411,14 +435,19 @@ func TestBadInputDialTimeout(t *testing.T) {
 	}
 }
 
-// TestBadInputLongNames: names of 4 KiB, longer than a path element may
+// suiteBadInputLongNames: names of 4 KiB, longer than a path element may
 // be on the server's disk and than a command line ftpserverlib reads
 // (it hangs up), fail with an error, without a panic or a hang, and the
 // Fs works normally afterwards.
-func TestBadInputLongNames(t *testing.T) {
-	backing := afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
-	writeFiles(t, backing, map[string]string{"keep.txt": "keep", "dir/": ""})
-	fsys, _ := serve(t, backing, nil)
+func suiteBadInputLongNames(t *testing.T, s server) {
+	var opts []ftpfs.Option
+	if s.quirks.dropsLongLines {
+		// Each call waits for a reply that never comes: one second
+		// each, not DefaultTimeout, keeps the case short.
+		opts = append(opts, ftpfs.WithTimeout(time.Second))
+	}
+	fsys := s.fresh(t, opts...)
+	put(t, fsys, map[string]string{"keep.txt": "keep", "dir/": ""})
 	long := strings.Repeat("a", 4096)
 	for _, name := range []string{
 		long,
@@ -431,11 +460,17 @@ func TestBadInputLongNames(t *testing.T) {
 			if op.name == "RemoveAll" {
 				continue // a missing name is not an error
 			}
-			if err := op.call(fsys, name); err == nil {
-				t.Errorf("%s(%s) = nil, want an error", op.name, short)
+			what := fmt.Sprintf("%s(%s)", op.name, short)
+			if err := rlBounded(t, what, func() error { return op.call(fsys, name) }); err == nil {
+				t.Errorf("%s = nil, want an error", what)
 			}
 			// The Fs still works: a broken connection was dropped.
-			if data, err := afero.ReadFile(fsys, "keep.txt"); err != nil || string(data) != "keep" {
+			var data []byte
+			err := rlBounded(t, "ReadFile(keep.txt) after "+what, func() (err error) {
+				data, err = afero.ReadFile(fsys, "keep.txt")
+				return err
+			})
+			if err != nil || string(data) != "keep" {
 				t.Fatalf("after %s(%s): ReadFile(keep.txt) = %q, %v; want \"keep\", nil", op.name, short, data, err)
 			}
 		}
@@ -443,7 +478,7 @@ func TestBadInputLongNames(t *testing.T) {
 			t.Errorf("RemoveAll(%s) = %v, want nil or an error other than fs.ErrNotExist", short, err)
 		}
 	}
-	if entries, err := afero.ReadDir(backing, "/"); err != nil || len(entries) != 2 {
+	if entries, err := afero.ReadDir(s.redial(t, fsys), "/"); err != nil || len(entries) != 2 {
 		t.Errorf("the server's root after the long names has %d entries (%v), want 2", len(entries), err)
 	}
 }
@@ -462,12 +497,18 @@ var biOddNames = []string{
 // TestBadInputOddNames: unusual names round-trip through Create, Stat,
 // ReadFile, ReadDir and Remove, as files and as directories, with MLSD
 // and with LIST listings.
+//
+// With MLSD over an OS directory this is the suite's BadInputOddNames
+// case.
 func TestBadInputOddNames(t *testing.T) {
 	for _, mode := range []struct {
 		name    string
 		srvOpts []ftpfstest.Option
 	}{{"mlsd", nil}, {"list", []ftpfstest.Option{ftpfstest.WithoutMLSD()}}} {
 		for _, backingName := range []string{"memmap", "osdir"} {
+			if mode.name == "mlsd" && backingName == "osdir" {
+				continue // the suite's case
+			}
 			t.Run(mode.name+"/"+backingName, func(t *testing.T) {
 				t.Parallel()
 				var backing afero.Fs = afero.NewMemMapFs()
@@ -475,15 +516,29 @@ func TestBadInputOddNames(t *testing.T) {
 					backing = afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
 				}
 				fsys, _ := serve(t, backing, mode.srvOpts)
-				biRoundTrip(t, fsys)
+				biRoundTrip(t, fsys, biOddNames)
 			})
 		}
 	}
 }
 
-func biRoundTrip(t *testing.T, fsys *ftpfs.Fs) {
-	t.Helper()
+func suiteBadInputOddNames(t *testing.T, s server) {
+	var names []string
 	for _, name := range biOddNames {
+		if s.quirks.renamesNames && (strings.HasSuffix(name, " ") || strings.ContainsAny(name, "\t")) {
+			continue // stored as "_": see the README's server notes
+		}
+		if s.quirks.noBackslash && strings.Contains(name, "\\") || s.quirks.noGlobDirs && strings.Contains(name, "*") {
+			continue // refused: see quirks
+		}
+		names = append(names, name)
+	}
+	biRoundTrip(t, s.fresh(t), names)
+}
+
+func biRoundTrip(t *testing.T, fsys *ftpfs.Fs, names []string) {
+	t.Helper()
+	for _, name := range names {
 		content := "content of " + name
 		if err := afero.WriteFile(fsys, name, []byte(content), 0o644); err != nil {
 			t.Errorf("WriteFile(%q) = %v, want nil", name, err)

@@ -194,8 +194,9 @@ func TestReadFromCutShort(t *testing.T) {
 // as os.Create does, with the server's reply (a missing directory:
 // fs.ErrNotExist); a Create that succeeds leaves the file on the server
 // before anything is written, as os.Create does.
-func TestCreateRefused(t *testing.T) {
-	fsys, _, backing := osBacked(t, map[string]string{"dir/": ""})
+func suiteCreateRefused(t *testing.T, s server) {
+	fsys, disk := s.freshDir(t)
+	put(t, fsys, map[string]string{"dir/": ""})
 	dst, err := fsys.Create("nodir/up")
 	var reply *ftpfs.ReplyError
 	if dst != nil || !errors.As(err, &reply) || reply.Code/100 != 5 || reply.Command != "STOR" || !errors.Is(err, fs.ErrNotExist) {
@@ -206,8 +207,12 @@ func TestCreateRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := backing.Stat("/dir/new"); err != nil {
-		t.Errorf("the file on the server's disk after Create, before any Write: %v", err)
+	if disk != "" {
+		if _, err := os.Stat(filepath.Join(disk, "dir", "new")); err != nil {
+			t.Errorf("the file on the server's disk after Create, before any Write: %v", err)
+		}
+	} else if _, err := s.redial(t, fsys).Stat("dir/new"); err != nil {
+		t.Errorf("the file on the server after Create, before any Write: %v", err)
 	}
 }
 

@@ -28,6 +28,7 @@ var httpTree = map[string]string{
 	"big":                    strings.Repeat("0123456789abcdef", 64), // 1 KiB
 	"empty.txt":              "",
 	"dir/a b ü.txt":          "spaces and unicode",
+	"dir/a b/ü.txt":          "unicode",
 	"dir/émoji 🎉":            "party",
 	"dir/sub/x.md":           "# x",
 	"dir/sub/data.json":      `{"a": 1}`,
@@ -37,7 +38,8 @@ var httpTree = map[string]string{
 }
 
 // httpListings are the two ways the Fs learns sizes and times: MLSD, and LIST
-// from a server without MLSD.
+// from a server without MLSD. (TestHTTPFS and TestHTTPFSMultiRange run
+// only with LIST: with MLSD they are the suite's HTTP case.)
 var httpListings = []struct {
 	name string
 	opts []ftpfstest.Option
@@ -88,14 +90,25 @@ func httpGet(t *testing.T, method, url string, header ...string) (*http.Response
 	return resp, body
 }
 
-func TestHTTPFS(t *testing.T) {
-	for _, l := range httpListings {
-		t.Run(l.name, func(t *testing.T) { testHTTPFS(t, l.opts) })
-	}
+// suiteHTTP: http.FileServer(http.FS(fsys.IOFS())) over httpTree, made
+// through the Fs: full, range, multi-range and HEAD requests, directory
+// pages, redirects and 404s.
+func suiteHTTP(t *testing.T, s server) {
+	fsys := s.fresh(t)
+	put(t, fsys, httpTree)
+	hs := httptest.NewServer(http.FileServer(http.FS(fsys.IOFS())))
+	t.Cleanup(hs.Close)
+	t.Run("requests", func(t *testing.T) { testHTTPFS(t, hs) })
+	t.Run("multi-range", func(t *testing.T) { testHTTPFSMultiRange(t, hs) })
 }
 
-func testHTTPFS(t *testing.T, srvOpts []ftpfstest.Option) {
-	hs, _ := httpServe(t, srvOpts...)
+// TestHTTPFS is the suite's HTTP case on a server without MLSD.
+func TestHTTPFS(t *testing.T) {
+	hs, _ := httpServe(t, ftpfstest.WithoutMLSD())
+	testHTTPFS(t, hs)
+}
+
+func testHTTPFS(t *testing.T, hs *httptest.Server) {
 	hello := httpTree["hello.txt"]
 	big := httpTree["big"]
 	ptr := func(s string) *string { return &s }
@@ -167,12 +180,16 @@ func testHTTPFS(t *testing.T, srvOpts []ftpfstest.Option) {
 			status: http.StatusOK, body: ptr(httpTree["dir/a b ü.txt"]),
 		},
 		{
+			name: "file in a directory with a space", method: "GET", path: "/dir/a%20b/%C3%BC.txt",
+			status: http.StatusOK, body: ptr(httpTree["dir/a b/ü.txt"]),
+		},
+		{
 			name: "directory listing", method: "GET", path: "/dir/", status: http.StatusOK,
 			header: map[string]string{"Content-Type": "text/html; charset=utf-8"},
 			contains: []string{
 				">a b ü.txt</a>", `href="a%20b%20%C3%BC.txt"`,
 				">émoji 🎉</a>",
-				">sub/</a>", ">index-less/</a>",
+				">sub/</a>", ">index-less/</a>", `href="a%20b/"`,
 				">with&amp;amp&lt;tag&gt;.html</a>",
 			},
 		},
@@ -233,14 +250,14 @@ func testHTTPFS(t *testing.T, srvOpts []ftpfstest.Option) {
 
 // TestHTTPFSMultiRange checks requests for several ranges, which net/http
 // answers with a multipart/byteranges body, seeking once per part.
+// TestHTTPFSMultiRange is the suite's HTTP case's multi-range requests
+// on a server without MLSD.
 func TestHTTPFSMultiRange(t *testing.T) {
-	for _, l := range httpListings {
-		t.Run(l.name, func(t *testing.T) { testHTTPFSMultiRange(t, l.opts) })
-	}
+	hs, _ := httpServe(t, ftpfstest.WithoutMLSD())
+	testHTTPFSMultiRange(t, hs)
 }
 
-func testHTTPFSMultiRange(t *testing.T, srvOpts []ftpfstest.Option) {
-	hs, _ := httpServe(t, srvOpts...)
+func testHTTPFSMultiRange(t *testing.T, hs *httptest.Server) {
 	big := httpTree["big"]
 	tests := []struct {
 		rangeHdr string

@@ -40,6 +40,21 @@ func put(t *testing.T, fsys afero.Fs, files map[string]string) {
 	}
 }
 
+// testTree is the tree fstest.TestFS checks (suiteTestFS).
+var testTree = map[string]string{
+	"hello.txt":               "hello, world\n",
+	"empty":                   "",
+	"dir/nested/deep.txt":     "deep",
+	"dir/a b c.txt":           "spaces",
+	"dir/ leading":            "lead",
+	"dir/trailing ":           "trail",
+	"unicode/日本語.txt":         "ニホンゴ",
+	"unicode/émoji 🎉":         "party",
+	"emptydir/":               "",
+	"dir/nested/another/x.md": "# x",
+}
+
+// suiteTestFS: fstest.TestFS over the io/fs view of testTree.
 func suiteTestFS(t *testing.T, s server) {
 	fsys := s.fresh(t)
 	tree := map[string]string{}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,49 +136,6 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	p.off += int64(len(b))
 	p.left -= int64(len(b))
 	return len(b), nil
-}
-
-// suiteHTTP: http.FS over the server, with a Range request.
-func suiteHTTP(t *testing.T, s server) {
-	fsys := s.fresh(t)
-	put(t, fsys, map[string]string{"site/index.txt": "0123456789", "site/a b/ü.txt": "unicode"})
-	web := httptest.NewServer(http.FileServer(http.FS(fsys.IOFS())))
-	defer web.Close()
-	tests := []struct {
-		path, rangeHeader string
-		status            int
-		body              string
-	}{
-		{"/site/index.txt", "", 200, "0123456789"},
-		{"/site/index.txt", "bytes=2-5", 206, "2345"},
-		{"/site/index.txt", "bytes=-3", 206, "789"},
-		{"/site/a%20b/%C3%BC.txt", "", 200, "unicode"},
-		{"/site/missing", "", 404, ""},
-	}
-	for _, tt := range tests {
-		req, _ := http.NewRequest("GET", web.URL+tt.path, nil)
-		if tt.rangeHeader != "" {
-			req.Header.Set("Range", tt.rangeHeader)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || tt.status != 404 && string(body) != tt.body {
-			t.Errorf("GET %s (Range %q) = %d %q; want %d %q", tt.path, tt.rangeHeader, resp.StatusCode, body, tt.status, tt.body)
-		}
-	}
-	resp, err := http.Get(web.URL + "/site/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), "index.txt") || !strings.Contains(string(page), "a%20b/") {
-		t.Errorf("directory page = %d %q", resp.StatusCode, page)
-	}
 }
 
 // suiteConcurrent: 16 goroutines on one Fs, each in a directory of its

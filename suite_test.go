@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -51,6 +52,16 @@ type quirks struct {
 	// directory." / "Too many levels of symbolic links." / "Not a
 	// directory." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
 	danglingLinksStay bool
+	// noBackslash: a name with a backslash is refused, "553 Prohibited
+	// file name" (pure-ftpd).
+	noBackslash bool
+	// noGlobDirs: MKD of a name with "*" is refused, "550 Invalid
+	// directory name" (proftpd).
+	noGlobDirs bool
+	// dropsLongLines: a command line longer than the server's buffer
+	// is dropped without a reply (proftpd's CommandBufferSize), so a
+	// call with a name of 4 KiB ends only with WithTimeout.
+	dropsLongLines bool
 	// listCap: listings stop at this many entries, "." and ".."
 	// included, and the final reply says so (pure-ftpd's -L default).
 	listCap int
@@ -109,6 +120,31 @@ func (s server) freshDir(t testing.TB, opts ...ftpfs.Option) (*ftpfs.Fs, string)
 		return fsys, ""
 	}
 	return fsys, filepath.Join(s.root, dir)
+}
+
+// redial returns a second Fs on the base of fsys, an Fs that fresh made,
+// or on a directory below it (elems): one that shares no cache and no
+// connection with fsys.
+func (s server) redial(t testing.TB, fsys *ftpfs.Fs, elems ...string) *ftpfs.Fs {
+	t.Helper()
+	u, err := url.Parse(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = u.JoinPath(append([]string{path.Base(strings.TrimSuffix(fsys.Name(), "/"))}, elems...)...)
+	opts := []ftpfs.Option{}
+	if s.tls != nil {
+		opts = append(opts, ftpfs.WithTLSConfig(s.tls))
+	}
+	if logger := testLogger(t); logger != nil {
+		opts = append(opts, ftpfs.WithLogger(logger))
+	}
+	other, err := ftpfs.Dial(context.Background(), u.String(), opts...)
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", u.Redacted(), err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	return other
 }
 
 // testLogger logs the FTP traffic of the suite to the file named by
@@ -173,8 +209,8 @@ func integrationServers(t *testing.T) []server {
 		noTLS bool
 	}{
 		{"vsftpd", "VSFTPD", quirks{}, false},
-		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, listCap: 10000}, false},
-		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true}, false},
+		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, noBackslash: true, listCap: 10000}, false},
+		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true, noGlobDirs: true, dropsLongLines: true}, false},
 		// pyftpdlib's TLS_FTPHandler runs on a port of its own
 		// (FTPFS_PYFTPDLIB_FTPES_URL), over the same root.
 		{"pyftpdlib", "PYFTPDLIB", quirks{mlsd: true}, false},
@@ -224,6 +260,19 @@ var suite = []struct {
 	{"Concurrent", suiteConcurrent},
 	{"Names", suiteNames},
 	{"MissingBase", suiteMissingBase},
+	{"ErrorClasses", suiteErrorClasses},
+	{"CreateRefused", suiteCreateRefused},
+	{"CloseTwice", suiteCloseTwice},
+	{"Invalidate", suiteInvalidate},
+	{"BadInputControlCharacters", suiteBadInputControlCharacters},
+	{"BadInputDotDot", suiteBadInputDotDot},
+	{"BadInputRemoveAllBase", suiteBadInputRemoveAllBase},
+	{"BadInputMissing", suiteBadInputMissing},
+	{"BadInputStatNilInfo", suiteBadInputStatNilInfo},
+	{"BadInputLongNames", suiteBadInputLongNames},
+	{"BadInputOddNames", suiteBadInputOddNames},
+	{"Differential", suiteDifferential},
+	{"DifferentialCases", suiteDifferentialCases},
 }
 
 func runSuite(t *testing.T, servers []server) {
