@@ -66,7 +66,7 @@ func (s *Session) dialData(network, address string) (net.Conn, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &dataConn{Conn: conn, timeout: s.timeout}
+	d := &dataConn{Conn: conn, timeout: s.timeout, onStall: s.dataStalled}
 	if s.capture {
 		d.capture = new(bytes.Buffer)
 	}
@@ -105,6 +105,7 @@ type dataConn struct {
 	capture *bytes.Buffer // a listing's bytes; nil for a file transfer
 	failed  error         // the first failure of a read, other than io.EOF
 	expired atomic.Bool   // abort expired the deadlines: not a stall
+	onStall func()        // called on a stall (Session.dataStalled); may be nil
 }
 
 func (c *dataConn) Read(p []byte) (int, error) {
@@ -136,6 +137,9 @@ func (c *dataConn) Write(p []byte) (int, error) {
 // stalled names a timeout that the per-read deadline caused.
 func (c *dataConn) stalled(err error) error {
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && !c.expired.Load() {
+		if c.onStall != nil {
+			c.onStall()
+		}
 		return &StalledError{Err: err, After: c.timeout}
 	}
 	return err

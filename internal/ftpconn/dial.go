@@ -144,8 +144,11 @@ func (s *Session) dialControl(ctx context.Context, tap *protocolTap, network, ad
 		_ = raw.Close() // the TLS error is what matters
 		return nil, err
 	}
-	s.ctl = newControl(c, replay, tap)
-	return s.ctl, nil
+	ctl := newControl(c, replay, tap)
+	s.mu.Lock() // abort reads it
+	s.ctl = ctl
+	s.mu.Unlock()
+	return ctl, nil
 }
 
 // authTLS reads the greeting, which it returns for the client library to
