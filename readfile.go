@@ -134,7 +134,12 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 		case stopErr == nil && !short:
 			return n, false, io.EOF
 		case !short:
-			return n, false, stopErr // every byte came, but the server says the transfer failed
+			// Every byte came, but the server says the transfer failed,
+			// or its verdict was lost (then verified).
+			if stopErr = fsys.verifyTransfer(p, r.pos, stopErr); stopErr == nil {
+				return n, false, io.EOF
+			}
+			return n, false, stopErr
 		case n > 0:
 			return n, false, nil // the next Read resumes
 		case r.resumes < maxResumes && fsys.ctx.Err() == nil:

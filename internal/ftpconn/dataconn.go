@@ -106,6 +106,11 @@ type dataConn struct {
 	failed  error         // the first failure of a read, other than io.EOF
 	expired atomic.Bool   // abort expired the deadlines: not a stall
 	onStall func()        // called on a stall (Session.dataStalled); may be nil
+	// For a lost final reply (survive.go): the first failure of a write,
+	// and the outcome of Close.
+	writeErr error
+	closed   bool
+	closeErr error
 }
 
 func (c *dataConn) Read(p []byte) (int, error) {
@@ -131,7 +136,11 @@ func (c *dataConn) Write(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Write(p)
 	c.written += int64(n)
-	return n, c.stalled(err)
+	err = c.stalled(err)
+	if err != nil && c.writeErr == nil {
+		c.writeErr = err
+	}
+	return n, err
 }
 
 // stalled names a timeout that the per-read deadline caused.

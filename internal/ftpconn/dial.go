@@ -119,6 +119,7 @@ func (s *Session) dialControl(ctx context.Context, tap *protocolTap, network, ad
 	if err != nil {
 		return nil, err
 	}
+	keepAlive(raw)
 	if _, ok := raw.RemoteAddr().(*net.TCPAddr); !ok {
 		// The client library needs the peer as a *net.TCPAddr.
 		raw = &tcpAddrConn{Conn: raw, remote: tcpAddr(address)}

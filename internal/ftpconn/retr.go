@@ -16,6 +16,9 @@ type Download struct {
 	s    *Session
 	resp *ftp.Response
 	stop func() bool // ends the watch on the context
+	ctx  context.Context
+	read int64 // bytes read
+	eof  bool  // the data connection ended cleanly (io.EOF)
 }
 
 // Retr starts a download of p at offset (REST, then RETR). ctx bounds
@@ -31,19 +34,30 @@ func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, 
 	if err != nil {
 		return nil, err
 	}
-	return &Download{s: s, resp: resp, stop: context.AfterFunc(ctx, s.abort)}, nil
+	return &Download{s: s, resp: resp, stop: context.AfterFunc(ctx, s.abort), ctx: ctx}, nil
 }
 
-func (d *Download) Read(p []byte) (int, error) { return d.resp.Read(p) }
+func (d *Download) Read(p []byte) (int, error) {
+	n, err := d.resp.Read(p)
+	d.read += int64(n)
+	if err == io.EOF {
+		d.eof = true
+	}
+	return n, err
+}
 
 // WriteTo copies the rest of the transfer to w with a pooled buffer.
-func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, d.resp) }
+func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, d) }
 
 // Close ends the transfer and returns the server's final reply: nil for
 // 226, a *ReplyError for a transfer the server says failed.
 func (d *Download) Close() error {
 	defer d.done()
-	return asReply("RETR", d.resp.Close())
+	err := asReply("RETR", d.resp.Close())
+	if err != nil && d.eof {
+		err = lostReply(d.ctx, "RETR", d.read, err)
+	}
+	return err
 }
 
 // done ends the watch on the context and forgets the data connection.

@@ -1,7 +1,11 @@
 package ftpconn
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"time"
 )
 
@@ -65,3 +69,73 @@ func (s *Session) dataStalled() {
 
 // errDoomed is what an exchange on a doomed session returns.
 var errDoomed = errors.New("ftp: connection given up after a stalled or cancelled transfer")
+
+// FinalReplyLostError reports a transfer whose data connection moved all
+// its bytes and ended cleanly, but whose final reply (226) never came: the
+// control connection broke or timed out meanwhile, as when a NAT or a
+// firewall drops a control connection left idle during a long transfer.
+// The transfer may well have succeeded: the caller verifies it (SIZE, or
+// the listing) on another connection before it reports anything. It is a
+// connection error (Broken): the session is not reused.
+type FinalReplyLostError struct {
+	Command string // "RETR", "STOR" or "APPE"
+	Moved   int64  // the bytes the data connection moved
+	Err     error  // why the reply was not read
+}
+
+func (e *FinalReplyLostError) Error() string {
+	return fmt.Sprintf("ftp: %s: all %d bytes moved, but the final reply was lost: %v", e.Command, e.Moved, e.Err)
+}
+
+func (e *FinalReplyLostError) Unwrap() error { return e.Err }
+
+// lostReply names err a lost final reply, if it is one: no reply at
+// all (a connection error, not a server's verdict), and not the end of
+// the call's context. The data connection's side was checked by the
+// caller.
+func lostReply(ctx context.Context, command string, moved int64, err error) error {
+	if Code(err) != 0 || ctx.Err() != nil || errors.Is(err, errDoomed) {
+		return err
+	}
+	var stalled *StalledError
+	if errors.As(err, &stalled) {
+		return err
+	}
+	return &FinalReplyLostError{Command: command, Moved: moved, Err: err}
+}
+
+// Close closes the data connection and records how that went.
+func (c *dataConn) Close() error {
+	err := c.Conn.Close()
+	c.closed, c.closeErr = true, err
+	return err
+}
+
+// eofReader records that its reader reached io.EOF: an upload's source
+// was sent whole.
+type eofReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (e *eofReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.eof = true
+	}
+	return n, err
+}
+
+// keepAlive turns TCP keepalive on for a control connection, probing
+// after 15 s of silence and then every 15 s: a long transfer leaves the
+// control connection idle, and NATs and firewalls drop idle connections
+// (often after a few minutes). A connection that is not TCP (a custom
+// dialer's) is left as it is.
+func keepAlive(c net.Conn) {
+	type keepAliver interface {
+		SetKeepAliveConfig(net.KeepAliveConfig) error
+	}
+	if tc, ok := c.(keepAliver); ok {
+		_ = tc.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 15 * time.Second, Count: 4}) // best effort
+	}
+}
