@@ -25,8 +25,9 @@ func isStalled(err error) bool {
 // is reported: the server holds size bytes (SIZE, or the listing where the
 // server has no SIZE) or the transfer failed. A transfer that checks out
 // is a success; err is returned as it is when it is no lost reply. While
-// the file is short, it asks again for up to the timeout (the last bytes
-// may still be on their way).
+// the file is short, it asks again for what is left of the timeout after
+// the wait for the reply (the last bytes may still be on their way): the
+// whole costs at most the timeout and one reconnect.
 func (f *Fs) verifyTransfer(p string, size int64, err error) error {
 	var lost *ftpconn.FinalReplyLostError
 	if !errors.As(err, &lost) || f.ctx.Err() != nil {
@@ -36,9 +37,9 @@ func (f *Fs) verifyTransfer(p string, size int64, err error) error {
 	// The bytes sent may still be on their way: the control connection
 	// can break before the data connection's last bytes reach the server.
 	// Ask again, a little later each time, while the file is short, for
-	// up to the timeout.
+	// what is left of the timeout.
 	wait := 50 * time.Millisecond
-	for deadline := time.Now().Add(f.cfg.timeout); verr == nil && got < size && time.Now().Before(deadline); wait = min(2*wait, time.Second) {
+	for deadline := time.Now().Add(f.cfg.timeout - lost.Waited); verr == nil && got < size && time.Now().Before(deadline); wait = min(2*wait, time.Second) {
 		select {
 		case <-time.After(min(wait, time.Until(deadline))):
 		case <-f.ctx.Done():

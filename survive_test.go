@@ -23,9 +23,9 @@ import (
 // that (so the control connection idles past the limit) and shorter than
 // the Fs's timeout, lostTimeout.
 const (
-	lostIdle    = 600 * time.Millisecond
-	lostStall   = 1500 * time.Millisecond
-	lostTimeout = 3 * time.Second
+	lostIdle    = 400 * time.Millisecond
+	lostStall   = time.Second
+	lostTimeout = 2 * time.Second
 	lostBound   = 2*lostTimeout + 10*time.Second
 )
 

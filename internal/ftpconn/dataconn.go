@@ -111,11 +111,14 @@ type dataConn struct {
 	writeErr error
 	closed   bool
 	closeErr error
+	closedAt time.Time
 }
 
 func (c *dataConn) Read(p []byte) (int, error) {
 	if c.timeout > 0 {
-		_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout)) // a failure shows up in the read
+		// Both directions: a TLS read also writes (the handshake, on
+		// the first read of a listing or download).
+		_ = c.Conn.SetDeadline(time.Now().Add(c.timeout)) // a failure shows up in the read
 	}
 	n, err := c.Conn.Read(p)
 	if c.capture != nil {
@@ -132,7 +135,8 @@ func (c *dataConn) Read(p []byte) (int, error) {
 
 func (c *dataConn) Write(p []byte) (int, error) {
 	if c.timeout > 0 {
-		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)) // a failure shows up in the write
+		// Both directions: a TLS write also reads (the handshake).
+		_ = c.Conn.SetDeadline(time.Now().Add(c.timeout)) // a failure shows up in the write
 	}
 	n, err := c.Conn.Write(p)
 	c.written += int64(n)

@@ -17,8 +17,9 @@ type Download struct {
 	resp *ftp.Response
 	stop func() bool // ends the watch on the context
 	ctx  context.Context
-	read int64 // bytes read
-	eof  bool  // the data connection ended cleanly (io.EOF)
+	read int64     // bytes read
+	eof  bool      // the data connection ended cleanly (io.EOF)
+	end  time.Time // when it did
 }
 
 // Retr starts a download of p at offset (REST, then RETR). ctx bounds
@@ -40,8 +41,8 @@ func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, 
 func (d *Download) Read(p []byte) (int, error) {
 	n, err := d.resp.Read(p)
 	d.read += int64(n)
-	if err == io.EOF {
-		d.eof = true
+	if err == io.EOF && !d.eof {
+		d.eof, d.end = true, time.Now()
 	}
 	return n, err
 }
@@ -55,7 +56,7 @@ func (d *Download) Close() error {
 	defer d.done()
 	err := asReply("RETR", d.resp.Close())
 	if err != nil && d.eof {
-		err = lostReply(d.ctx, "RETR", d.read, err)
+		err = lostReply(d.ctx, "RETR", d.read, d.end, err)
 	}
 	return err
 }

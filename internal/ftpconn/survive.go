@@ -81,6 +81,10 @@ type FinalReplyLostError struct {
 	Command string // "RETR", "STOR" or "APPE"
 	Moved   int64  // the bytes the data connection moved
 	Err     error  // why the reply was not read
+	// Waited is how long the reply was waited for after the data
+	// connection ended: a caller that verifies has the rest of the
+	// timeout for it.
+	Waited time.Duration
 }
 
 func (e *FinalReplyLostError) Error() string {
@@ -93,7 +97,7 @@ func (e *FinalReplyLostError) Unwrap() error { return e.Err }
 // all (a connection error, not a server's verdict), and not the end of
 // the call's context. The data connection's side was checked by the
 // caller.
-func lostReply(ctx context.Context, command string, moved int64, err error) error {
+func lostReply(ctx context.Context, command string, moved int64, since time.Time, err error) error {
 	if Code(err) != 0 || ctx.Err() != nil || errors.Is(err, errDoomed) {
 		return err
 	}
@@ -101,13 +105,21 @@ func lostReply(ctx context.Context, command string, moved int64, err error) erro
 	if errors.As(err, &stalled) {
 		return err
 	}
-	return &FinalReplyLostError{Command: command, Moved: moved, Err: err}
+	return &FinalReplyLostError{Command: command, Moved: moved, Err: err, Waited: time.Since(since)}
 }
 
-// Close closes the data connection and records how that went.
+// Close closes the data connection and records how that went. A
+// connection that failed, stalled or was expired is closed at once: a TLS
+// close_notify, or the drain after an upload, could only wait on a
+// connection that moves nothing (up to 5 s each).
 func (c *dataConn) Close() error {
-	err := c.Conn.Close()
-	c.closed, c.closeErr = true, err
+	var err error
+	if t, ok := c.Conn.(*tlsDataConn); ok && (c.failed != nil || c.writeErr != nil || c.expired.Load()) {
+		err = t.NetConn().Close()
+	} else {
+		err = c.Conn.Close()
+	}
+	c.closed, c.closeErr, c.closedAt = true, err, time.Now()
 	return err
 }
 

@@ -140,7 +140,7 @@ func (s *Session) Store(ctx context.Context, p string, r io.Reader, appending bo
 		sent = d.written
 	}
 	if err != nil && src.eof && d != nil && d.writeErr == nil && d.closed && d.closeErr == nil {
-		err = lostReply(ctx, command, sent, err)
+		err = lostReply(ctx, command, sent, d.closedAt, err)
 	}
 	return sent, err
 }
