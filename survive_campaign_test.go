@@ -432,7 +432,7 @@ func cpPickFault(r *rand.Rand, tls bool, op string) string {
 	}
 	kinds := []string{cpNone, cpStallLong, cpStallLong, cpStallShort, cpDropData, cpResetData, cpDropControl, cpResetControl, cpDelayReply}
 	if op == "download" || op == "upload" {
-		kinds = append(kinds, cpLostReply, cpLostReply)
+		kinds = append(kinds, cpLostReply, cpLostReply, cpLostReply)
 	}
 	return kinds[r.IntN(len(kinds))]
 }
@@ -667,3 +667,72 @@ var (
 	_ = io.EOF
 	_ = sort.Strings
 )
+
+// TestLostFinalReplyDaemons: against each real daemon (plain), an upload
+// and a download outlast the idle limit of a proxy that silently forgets
+// idle control connections, so their 226 never comes; each is verified on
+// a new connection and succeeds, and the uploaded file is whole under its
+// name (WithAtomicWrites renamed it after the verification).
+func TestLostFinalReplyDaemons(t *testing.T) {
+	var servers []server
+	for _, s := range integrationServers(t) {
+		if s.tls == nil {
+			servers = append(servers, s)
+		}
+	}
+	if len(servers) == 0 {
+		t.Skip("no real FTP daemons: run `eval \"$(scripts/ftpd.sh start)\"` to set FTPFS_*_URL")
+	}
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			clean, dirURL := cpFreshDir(t, s)
+			big := cpBytes(41, stallUploadSize) // larger than the socket buffers
+			if err := afero.WriteFile(clean, "big", big, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			u, err := url.Parse(dirURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, op := range []string{"upload", "download"} {
+				proxy := ftpfstest.NewProxy(u.Host)
+				defer proxy.Close()
+				proxy.SetIdleLimit(ftpfstest.ControlConn, cpDaemons.idle, ftpfstest.Stall)
+				fsys, err := ftpfs.Dial(context.Background(), proxy.URL(dirURL), ftpfs.WithTimeout(cpDaemons.timeout), ftpfs.WithAtomicWrites(), ftpfs.WithoutPrefetch())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer fsys.Close()
+				if _, err := fsys.Stat("big"); err != nil {
+					t.Fatal(err)
+				}
+				dir := ftpfstest.ToClient
+				if op == "upload" {
+					dir = ftpfstest.ToServer
+				}
+				proxy.SetFault(ftpfstest.Fault{Conns: ftpfstest.DataConn, Dir: dir, After: 100_000, Action: ftpfstest.Stall, Stall: cpDaemons.lostStall})
+				var got []byte
+				err = boundedCall(t, op, cpDaemons.bound(), func() (err error) {
+					if op == "upload" {
+						return afero.WriteFile(fsys, "up", big[:300_000], 0o644)
+					}
+					got, err = afero.ReadFile(fsys, "big")
+					return err
+				})
+				if proxy.Stats().Strikes < 2 {
+					t.Errorf("%s: the control connection was not forgotten during the transfer (strikes %d)", op, proxy.Stats().Strikes)
+				}
+				switch {
+				case err != nil:
+					t.Errorf("%s whose 226 was lost = %v; want success, verified", op, err)
+				case op == "download" && !bytes.Equal(got, big):
+					t.Errorf("download: %d bytes, not the file", len(got))
+				case op == "upload":
+					if stored, err := afero.ReadFile(clean, "up"); err != nil || !bytes.Equal(stored, big[:300_000]) {
+						t.Errorf("upload: the server holds %d bytes (%v); want all 300000", len(stored), err)
+					}
+				}
+			}
+		})
+	}
+}
