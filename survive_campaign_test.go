@@ -64,7 +64,8 @@ const (
 	cpDelayReply   = "delay-reply" // control stalls toward the client, up to 40 % of the timeout
 	cpLostReply    = "lost-reply"  // control forgotten by a NAT during a transfer
 	cpStallTLS     = "stall-data-long-tls"
-	cpCutTLS       = "cut-data-tls" // data connection closed under TLS after some bytes
+	cpCutTLS       = "cut-data-tls"     // data connection closed under TLS after some bytes
+	cpStallTLSUp   = "stall-writes-tls" // how the dialer stalls an upload's data
 )
 
 // The operations.
@@ -474,7 +475,11 @@ func cpArm(r *rand.Rand, tm cpTiming, tr *cpTrial, proxy, lostProxy *ftpfstest.P
 		f.After = min(after, 1000)
 		lostProxy.SetFault(f)
 	case cpStallTLS:
-		dfault.set(cpStallTLS, after)
+		if tr.op == "upload" {
+			dfault.set(cpStallTLSUp, after)
+		} else {
+			dfault.set(cpStallTLS, after)
+		}
 	case cpCutTLS:
 		dfault.set(cpCutTLS, after)
 	}
@@ -638,30 +643,19 @@ func (d *cpDialFault) dialer(control string) func(ctx context.Context, network, 
 		d.mu.Unlock()
 		counting := &countingConn{Conn: conn, n: moved}
 		switch kind {
-		case cpStallTLS:
-			// Reads and writes both stall: the trial's direction is
-			// whichever moves.
+		case cpStallTLS, cpStallTLSUp:
+			// The direction the trial's data moves stalls. (A network
+			// that stalls both ways blocks a write only once the send
+			// buffer is full, which a few bytes of TLS alert never
+			// fill.)
 			stalled := func() bool { return moved.Load() >= after }
-			return &bothStall{r: newStallingConn(counting, true, stalled), w: newStallingConn(counting, false, stalled)}, nil
+			return newStallingConn(counting, kind == cpStallTLS, stalled), nil
 		case cpCutTLS:
 			return &cuttingConn{Conn: counting, left: int(after)}, nil
 		}
 		return conn, nil
 	}
 }
-
-// bothStall stalls reads as r does and writes as w does (two views of one
-// connection).
-type bothStall struct{ r, w *stallingConn }
-
-func (b *bothStall) Read(p []byte) (int, error)         { return b.r.Read(p) }
-func (b *bothStall) Write(p []byte) (int, error)        { return b.w.Write(p) }
-func (b *bothStall) Close() error                       { _ = b.w.Close(); return b.r.Close() }
-func (b *bothStall) LocalAddr() net.Addr                { return b.r.LocalAddr() }
-func (b *bothStall) RemoteAddr() net.Addr               { return b.r.RemoteAddr() }
-func (b *bothStall) SetDeadline(t time.Time) error      { _ = b.w.SetDeadline(t); return b.r.SetDeadline(t) }
-func (b *bothStall) SetReadDeadline(t time.Time) error  { return b.r.SetReadDeadline(t) }
-func (b *bothStall) SetWriteDeadline(t time.Time) error { return b.w.SetWriteDeadline(t) }
 
 var (
 	_ = io.EOF
