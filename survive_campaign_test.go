@@ -48,8 +48,8 @@ type cpTiming struct {
 func (c cpTiming) bound() time.Duration { return 2*c.timeout + 5*time.Second }
 
 var (
-	cpHermetic = cpTiming{timeout: 800 * time.Millisecond, idle: 250 * time.Millisecond, lostStall: 550 * time.Millisecond}
-	cpDaemons  = cpTiming{timeout: 1500 * time.Millisecond, idle: 500 * time.Millisecond, lostStall: 1200 * time.Millisecond}
+	cpHermetic = cpTiming{timeout: time.Second, idle: 400 * time.Millisecond, lostStall: 700 * time.Millisecond}
+	cpDaemons  = cpTiming{timeout: 2 * time.Second, idle: 700 * time.Millisecond, lostStall: 1400 * time.Millisecond}
 )
 
 // The fault kinds of the campaign.
@@ -244,7 +244,7 @@ func campaignOn(t *testing.T, s server, tm cpTiming, trials int, seed uint64) cp
 	}
 	// dial makes an Fs through the proxy (plain) or the faulty dialer
 	// (TLS).
-	dial := func(p *ftpfstest.Proxy) *ftpfs.Fs {
+	dial := func(p *ftpfstest.Proxy) (*ftpfs.Fs, error) {
 		opts := []ftpfs.Option{ftpfs.WithTimeout(tm.timeout), ftpfs.WithDialTimeout(5 * time.Second), ftpfs.WithAtomicWrites(), ftpfs.WithMaxConns(2), ftpfs.WithoutPrefetch()}
 		target := dirURL
 		if tls {
@@ -252,13 +252,11 @@ func campaignOn(t *testing.T, s server, tm cpTiming, trials int, seed uint64) cp
 		} else {
 			target = p.URL(dirURL)
 		}
-		fsys, err := ftpfs.Dial(context.Background(), target, opts...)
-		if err != nil {
-			t.Fatalf("Dial(%s) = %v", s.name, err)
-		}
-		return fsys
+		return ftpfs.Dial(context.Background(), target, opts...)
 	}
-	shared = dial(proxy)
+	if shared, err = dial(proxy); err != nil {
+		t.Fatalf("Dial(%s) = %v", s.name, err)
+	}
 	defer func() { _ = shared.Close() }()
 
 	figures := newFigures()
@@ -300,7 +298,14 @@ func campaignOn(t *testing.T, s server, tm cpTiming, trials int, seed uint64) cp
 			// a proxy that forgets idle control connections.
 			lostProxy = ftpfstest.NewProxy(u.Host)
 			lostProxy.SetIdleLimit(ftpfstest.ControlConn, tm.idle, ftpfstest.Stall)
-			fsys = dial(lostProxy)
+			if fsys, err = dial(lostProxy); err != nil {
+				// The login itself idled past the limit (a loaded
+				// machine): an honest error, and no trial.
+				lostProxy.Close()
+				tr.err, tr.verdict, tr.fault = err, "error", cpLostReply+"-login"
+				record = append(record, tr)
+				continue
+			}
 		}
 		fsys.Cache().Clear()
 		cpArm(r, tm, tr, proxy, lostProxy, dfault, after)
