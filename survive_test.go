@@ -147,3 +147,4 @@ func TestLostFinalReplyDownloadVerified(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
