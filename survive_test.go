@@ -147,4 +147,3 @@ func TestLostFinalReplyDownloadVerified(t *testing.T) {
 }
 
 var _ = fmt.Sprint
-
