@@ -8,11 +8,9 @@ package ftpfs_test
 // cannot read, stall under the TLS layer of the client, in its dialer.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
@@ -365,8 +363,3 @@ func rlSetupFs(t *testing.T, backing afero.Fs, srvOpts []ftpfstest.Option, opts 
 	e.fsys = fsys
 	return e
 }
-
-var (
-	_ = bytes.Equal
-	_ = io.EOF
-)

@@ -14,7 +14,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -22,7 +21,6 @@ import (
 	"path"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -662,10 +660,6 @@ func (d *cpDialFault) dialer(control string) func(ctx context.Context, network, 
 	}
 }
 
-var (
-	_ = io.EOF
-	_ = sort.Strings
-)
 
 // TestLostFinalReplyDaemons: against each real daemon (plain), an upload
 // and a download outlast the idle limit of a proxy that silently forgets

@@ -6,7 +6,6 @@ package ftpfs_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path"
 	"strings"
@@ -145,5 +144,3 @@ func TestLostFinalReplyDownloadVerified(t *testing.T) {
 		})
 	}
 }
-
-var _ = fmt.Sprint

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -377,5 +376,3 @@ func TestMirrorResume(t *testing.T) {
 		t.Errorf("partial files left: %q", p)
 	}
 }
-
-var _ = io.EOF
