@@ -660,7 +660,6 @@ func (d *cpDialFault) dialer(control string) func(ctx context.Context, network, 
 	}
 }
 
-
 // TestLostFinalReplyDaemons: against each real daemon (plain), an upload
 // and a download outlast the idle limit of a proxy that silently forgets
 // idle control connections, so their 226 never comes; each is verified on
