@@ -87,6 +87,7 @@ type cpFigures struct {
 	trials   int
 	byFault  map[string]int
 	struck   map[string]int
+	right    map[string]int // right results, by fault kind
 	verdicts map[string]int
 	maxTook  map[string]time.Duration
 	leaks    int
@@ -104,7 +105,7 @@ func (f cpFigures) String() string {
 		}
 	})
 	for _, k := range kinds {
-		fmt.Fprintf(&b, "  %-20s %4d trials, %4d struck, longest call %v\n", k, f.byFault[k], f.struck[k], f.maxTook[k].Round(10*time.Millisecond))
+		fmt.Fprintf(&b, "  %-20s %4d trials, %4d struck, %4d right, longest call %v\n", k, f.byFault[k], f.struck[k], f.right[k], f.maxTook[k].Round(10*time.Millisecond))
 	}
 	return b.String()
 }
@@ -120,7 +121,7 @@ func cpBytes(seed uint64, n int) []byte {
 }
 
 func newFigures() cpFigures {
-	return cpFigures{byFault: map[string]int{}, struck: map[string]int{}, verdicts: map[string]int{}, maxTook: map[string]time.Duration{}}
+	return cpFigures{byFault: map[string]int{}, struck: map[string]int{}, right: map[string]int{}, verdicts: map[string]int{}, maxTook: map[string]time.Duration{}}
 }
 
 // cpEnvInt reads an integer from the environment.
@@ -180,6 +181,9 @@ func runCampaign(t *testing.T, servers []server, tm cpTiming, trials int, seed u
 		}
 		for k, v := range figures.struck {
 			total.struck[k] += v
+		}
+		for k, v := range figures.right {
+			total.right[k] += v
 		}
 		for k, v := range figures.verdicts {
 			total.verdicts[k] += v
@@ -377,6 +381,9 @@ func campaignOn(t *testing.T, s server, tm cpTiming, trials int, seed uint64) cp
 			figures.struck[tr.fault]++
 		}
 		figures.verdicts[tr.verdict]++
+		if tr.verdict == "right" {
+			figures.right[tr.fault]++
+		}
 		figures.maxTook[tr.fault] = max(figures.maxTook[tr.fault], tr.took)
 		switch tr.verdict {
 		case "right", "error":
