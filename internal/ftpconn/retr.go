@@ -2,6 +2,7 @@ package ftpconn
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -41,8 +42,11 @@ func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, 
 func (d *Download) Read(p []byte) (int, error) {
 	n, err := d.resp.Read(p)
 	d.read += int64(n)
-	if err == io.EOF && !d.eof {
+	switch {
+	case err == io.EOF && !d.eof:
 		d.eof, d.end = true, time.Now()
+	case err != nil && err != io.EOF && d.ctx.Err() != nil:
+		err = errors.Join(d.ctx.Err(), err) // the context ended the transfer
 	}
 	return n, err
 }
