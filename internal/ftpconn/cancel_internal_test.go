@@ -83,3 +83,25 @@ func TestCancelEndsStalledTransfers(t *testing.T) {
 		})
 	}
 }
+
+// TestPoolDiscardsDoomedSession: a session given up after a stall or a
+// cancelled call is closed when it comes back, even when its last error
+// was a server's reply (which alone would let it be reused).
+func TestPoolDiscardsDoomedSession(t *testing.T) {
+	d := &fakeDialer{free: 1}
+	p := NewPool(2, d.dial)
+	defer p.Close()
+	s, err := p.Get(context.Background(), ListDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ctl = &control{}
+	s.ctl.doomed.Store(true)
+	p.Put(s, &ReplyError{Code: 550, Command: "RETR"})
+	p.mu.Lock()
+	idle, live := len(p.idle), p.live
+	p.mu.Unlock()
+	if idle != 0 || live != 0 {
+		t.Errorf("after Put of a doomed session: %d idle, %d live; want it closed", idle, live)
+	}
+}

@@ -52,6 +52,11 @@ func (c *control) SetWriteDeadline(t time.Time) error {
 	return c.Conn.SetWriteDeadline(t)
 }
 
+// isDoomed reports whether the session was given up (see doom).
+func (s *Session) isDoomed() bool {
+	return s.ctl != nil && s.ctl.doomed.Load()
+}
+
 // dataStalled is called when the data connection of the transfer in
 // progress stalled: the transfer failed, and waiting for its final reply
 // could only add a timeout, so the session is doomed.
