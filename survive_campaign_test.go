@@ -138,12 +138,12 @@ func cpEnvInt(t *testing.T, name string, def int) int {
 }
 
 // TestSurviveCampaign runs the campaign against the in-process server,
-// plain and TLS: 16 trials each (8 with -short), or
+// plain and TLS: 10 trials each (6 with -short), or
 // FTPFS_SURVIVE_TRIALS.
 func TestSurviveCampaign(t *testing.T) {
-	trials := 16
+	trials := 10
 	if testing.Short() {
-		trials = 8
+		trials = 6
 	}
 	trials = cpEnvInt(t, "FTPFS_SURVIVE_TRIALS", trials)
 	runCampaign(t, hermeticServers(t), cpHermetic, trials, uint64(cpEnvInt(t, "FTPFS_SURVIVE_SEED", 1)))
