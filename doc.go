@@ -46,9 +46,8 @@
 //   - Read-write files (os.O_RDWR, afero.TempFile): a download into a
 //     local spool file at open (unless new or truncated), an atomic upload
 //     at Sync and Close when changed.
-//   - Mkdir: MKD, after the parent's listing when it is not cached (some
-//     servers' MKD makes missing parents). MkdirAll: a lookup per level,
-//     MKD for each missing one. Remove: DELE or RMD. Rename: RNFR and
+//   - Mkdir: MKD. MkdirAll: a lookup per level, MKD for each missing
+//     one. Remove: DELE or RMD. Rename: RNFR and
 //     RNTO. Chmod: SITE CHMOD. Chtimes: MFMT (or MDTM with a time). Each
 //     on a pooled connection, one round trip (two for Rename).
 //   - Command: one raw command on a pooled connection.

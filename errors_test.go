@@ -147,18 +147,3 @@ func suiteInvalidate(t *testing.T, s server) {
 		t.Errorf("Stat after Close = %v, want fs.ErrClosed", err)
 	}
 }
-
-// TestOSIsNotExist: os.IsNotExist, which afero's helpers use, sees no
-// further than the *fs.PathError: a missing name, in a missing directory
-// too, is bare fs.ErrNotExist there.
-func TestOSIsNotExist(t *testing.T) {
-	fsys, _, _ := osBacked(t, map[string]string{"dir/": ""})
-	for _, name := range []string{"nope", "dir/nope", "nodir/nope", "nodir/deeper/nope"} {
-		if _, err := fsys.Stat(name); !os.IsNotExist(err) {
-			t.Errorf("os.IsNotExist(Stat(%q)) = false for %v", name, err)
-		}
-		if ok, err := afero.Exists(fsys, name); ok || err != nil {
-			t.Errorf("afero.Exists(%q) = %v, %v; want false, nil", name, ok, err)
-		}
-	}
-}

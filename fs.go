@@ -210,7 +210,7 @@ func (f *Fs) withSession(op operation, fn func(ctx context.Context, s *ftpconn.S
 		}
 		err = fn(ctx, s)
 		f.pool.Put(s, err)
-		if !ftpconn.Broken(err) || !op.idempotent || attempt > 0 || ctx.Err() != nil {
+		if !ftpconn.Broken(err) || !op.idempotent || attempt > 0 || ctx.Err() != nil || isStalled(err) {
 			return err
 		}
 		f.cfg.logger.Info("ftpfs: connection lost; trying again on a new one", "error", err)

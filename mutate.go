@@ -29,13 +29,6 @@ func (f *Fs) mkdir(name string) error {
 	if err != nil {
 		return err
 	}
-	// The parent must be there, as for os.Mkdir: some servers' MKD makes
-	// missing parents. Free when the parent's listing is cached.
-	if parent := path.Dir(p); parent != p {
-		if err := f.checkIsDir(parent); err != nil {
-			return err
-		}
-	}
 	return f.mkdirAt(p)
 }
 
@@ -91,10 +84,22 @@ func (f *Fs) mkdirAll(p string) error {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := f.mkdirAll(path.Dir(p)); err != nil {
-		return err
+	// The base is taken to exist (looking costs a listing of its parent
+	// after every change below it), and made only when MKD says that it
+	// is missing.
+	parent := path.Dir(p)
+	if parent != f.base {
+		if err := f.mkdirAll(parent); err != nil {
+			return err
+		}
 	}
 	err = f.mkdirAt(p)
+	if parent == f.base && errors.Is(err, fs.ErrNotExist) {
+		if err := f.mkdirAll(f.base); err != nil {
+			return err
+		}
+		err = f.mkdirAt(p)
+	}
 	if errors.Is(err, fs.ErrExist) { // made by someone else meanwhile
 		return nil
 	}

@@ -134,7 +134,12 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 		case stopErr == nil && !short:
 			return n, false, io.EOF
 		case !short:
-			return n, false, stopErr // every byte came, but the server says the transfer failed
+			// Every byte came, but the server says the transfer failed,
+			// or its verdict was lost (then verified).
+			if stopErr = fsys.verifyTransfer(p, r.pos, stopErr); stopErr == nil {
+				return n, false, io.EOF
+			}
+			return n, false, stopErr
 		case n > 0:
 			return n, false, nil // the next Read resumes
 		case r.resumes < maxResumes && fsys.ctx.Err() == nil:
@@ -148,6 +153,8 @@ func (r *readState) readOnce(fsys *Fs, p string, buf []byte) (n int, retry bool,
 	case err != nil:
 		r.fail(fsys)
 		switch {
+		case isStalled(err):
+			return n, false, err // a stall already took the whole timeout
 		case n > 0:
 			return n, false, nil // the next Read resumes
 		case r.resumes < maxResumes && fsys.ctx.Err() == nil:
@@ -284,7 +291,7 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 			return total, nil
 		case err == io.EOF && end >= r.info.Size():
 			return total, io.EOF
-		case attempt < maxResumes && (retry || n > 0 || err == io.EOF):
+		case attempt < maxResumes && (retry || n > 0 || err == io.EOF) && !isStalled(err):
 			// A broken connection, or a transfer short of the listed
 			// size: try the rest.
 			continue

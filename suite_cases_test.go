@@ -191,3 +191,21 @@ func suiteMissingBase(t *testing.T, s server) {
 		t.Errorf("the file seen from the parent's Fs = %q, %v", data, err)
 	}
 }
+
+// suiteOSIsNotExist: os.IsNotExist, which afero's helpers use, sees no
+// further than the *fs.PathError: a missing name, in a missing directory
+// too, is bare fs.ErrNotExist there.
+func suiteOSIsNotExist(t *testing.T, s server) {
+	fsys := s.fresh(t)
+	if err := fsys.Mkdir("dir", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"nope", "dir/nope", "nodir/nope", "nodir/deeper/nope"} {
+		if _, err := fsys.Stat(name); !os.IsNotExist(err) {
+			t.Errorf("os.IsNotExist(Stat(%q)) = false for %v", name, err)
+		}
+		if ok, err := afero.Exists(fsys, name); ok || err != nil {
+			t.Errorf("afero.Exists(%q) = %v, %v; want false, nil", name, ok, err)
+		}
+	}
+}

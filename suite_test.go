@@ -260,6 +260,7 @@ var suite = []struct {
 	{"Concurrent", suiteConcurrent},
 	{"Names", suiteNames},
 	{"MissingBase", suiteMissingBase},
+	{"OSIsNotExist", suiteOSIsNotExist},
 	{"ErrorClasses", suiteErrorClasses},
 	{"CreateRefused", suiteCreateRefused},
 	{"CloseTwice", suiteCloseTwice},

@@ -171,6 +171,9 @@ func (w *writeState) finish(fsys *Fs, p string) error {
 		err = w.checkSize(fsys)
 	}
 	fsys.pool.Put(w.sess, err)
+	if !w.appending {
+		err = fsys.verifyTransfer(w.upload, w.written, err) // a lost final reply
+	}
 	if w.upload != p {
 		err = w.moveInto(fsys, p, err)
 	}

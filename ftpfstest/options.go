@@ -29,6 +29,7 @@ type config struct {
 	noMLSD         bool
 	noMFMT         bool
 	noSite         bool
+	hash           bool
 }
 
 func defaultConfig() config {
@@ -134,4 +135,12 @@ func WithoutMFMT() Option {
 // Chmod, and SITE MKDIR, RMDIR and CHOWN work too.
 func WithoutSite() Option {
 	return func(c *config) { c.noSite = true }
+}
+
+// WithHash turns on the file hash commands: HASH (with OPTS HASH to pick
+// SHA-256, SHA-1, MD5, CRC32 or SHA-512), and XCRC, XMD5, XSHA1, XSHA256
+// and XSHA512, all listed in FEAT. By default they are off, as on most
+// servers.
+func WithHash() Option {
+	return func(c *config) { c.hash = true }
 }

@@ -42,6 +42,7 @@ type Proxy struct {
 	listeners map[net.Listener]*proxyLink // passive listeners not used yet
 	control   int                         // control connections open, or being opened
 	stats     ProxyStats
+	idleLimit idleLimit // see SetIdleLimit (proxy_idle.go)
 }
 
 // ConnKind selects connections by their role. The zero value selects
@@ -130,6 +131,8 @@ type proxyLink struct {
 	once   sync.Once
 
 	verb string // guarded by Proxy.mu: a control link's last command
+
+	idle idleState // see SetIdleLimit (proxy_idle.go)
 }
 
 // proxyDialTimeout bounds the proxy's own connections to the server.
@@ -359,6 +362,7 @@ func (p *Proxy) register(l *proxyLink) bool {
 		p.stats.OpenData++
 	}
 	p.wg.Add(2)
+	p.watchIdle(l) // Proxy.mu held
 	p.mu.Unlock()
 	go p.pump(l, ToServer, l.client, l.server)
 	go p.pump(l, ToClient, l.server, l.client)
@@ -576,6 +580,10 @@ func (p *Proxy) forward(l *proxyLink, dir Direction, dst net.Conn, b []byte) boo
 	if delay > 0 && !l.wait(delay) {
 		return false
 	}
+	if l.idle.silenced.Load() {
+		return true // the NAT forgot the connection: bytes go nowhere
+	}
+	l.idle.moved()
 	n, action, stall, strike := p.check(l, dir, len(b))
 	if n > 0 {
 		if _, err := dst.Write(b[:n]); err != nil {

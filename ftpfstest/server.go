@@ -91,6 +91,7 @@ func start(backing afero.Fs, cfg config) (*Server, error) {
 		DisableMLST: cfg.noMLSD,
 		DisableMFMT: cfg.noMFMT,
 		DisableSite: cfg.noSite,
+		EnableHASH:  cfg.hash,
 	}
 	switch cfg.tls {
 	case tlsNone:

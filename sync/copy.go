@@ -128,7 +128,7 @@ func statRegular(fsys afero.Fs, name string) (fs.FileInfo, error) {
 // copyReporting copies one file for Copy and CopyIfNewer, reporting
 // progress as a transfer of one file.
 func copyReporting(o *options, dst afero.Fs, dstName string, src afero.Fs, srcName string, info fs.FileInfo) (bool, error) {
-	c := &copyFile{dst: dst, dstName: dstName, src: src, srcName: srcName, info: info, times: !o.noTimes}
+	c := &copyFile{dst: dst, dstName: dstName, src: src, srcName: srcName, info: info, times: !o.noTimes, resume: o.resume, hash: o.hash}
 	p := Progress{Path: srcName, FilesTotal: 1, BytesTotal: info.Size()}
 	if o.progress != nil {
 		c.onWrite = func(n int64) {
@@ -159,12 +159,17 @@ type copyFile struct {
 	times   bool         // give dstName the source's modification time
 	stop    func() error // if not nil, asked before every read; its error ends the copy (Mirror passes ctx.Err)
 	onWrite func(int64)  // if not nil, gets the size of every chunk written
+	resume  bool         // WithResume: through a partial file (resume.go)
+	hash    bool         // WithVerifyHash
 }
 
 // run streams srcName to dstName (directly, or to a temporary file beside
 // it that it renames over dstName) and sets its modification time. It
 // returns the bytes written and whether dstName now holds the copy.
 func (c *copyFile) run() (int64, bool, error) {
+	if c.resume && !c.info.ModTime().IsZero() {
+		return c.runResumable()
+	}
 	in, err := c.src.Open(c.srcName)
 	if err != nil {
 		return 0, false, err
@@ -182,6 +187,12 @@ func (c *copyFile) run() (int64, bool, error) {
 	n, err := c.write(name, in)
 	if err != nil {
 		return n, false, err
+	}
+	if c.hash {
+		if err := c.verifyHash(name); err != nil {
+			_ = c.dst.Remove(name) // the mismatch is what matters
+			return n, false, err
+		}
 	}
 	if !c.direct {
 		if err := replace(c.dst, name, c.dstName); err != nil {

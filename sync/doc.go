@@ -84,6 +84,14 @@
 // partial file, which the next Mirror copies again because its size
 // differs from the source's. A rerun thus finishes the job.
 //
+// With WithResume a rerun also keeps what the interrupted one moved:
+// every file is written to a partial file ".name.ftpfs-part-<size>-<mtime>"
+// named after the source version it copies, which a failed transfer
+// leaves in place, and the next run with WithResume continues it (over
+// FTP: REST for a download, APPE for an upload) when the source's size and
+// modification time are still those its name records; see WithResume for
+// the rule, and WithVerifyHash for checking copies by hash.
+//
 // # Time shift
 //
 // SynchronizeTimes follows ftputil: it writes a helper file, reads back

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	stdsync "sync"
 
 	"github.com/spf13/afero"
@@ -220,17 +222,23 @@ func (m *mirror) walk(rel string, dstExists bool) {
 // plan decides what to do with the entries of directory rel.
 func (m *mirror) plan(rel string, srcList, dstList []fs.FileInfo, dstExists bool) {
 	dstByName := make(map[string]fs.FileInfo, len(dstList))
+	parts := map[string]bool{} // partial files (WithResume): kept if a copy continues them
 	for _, di := range dstList {
 		if isTempName(di.Name()) {
 			m.prep = append(m.prep, action{kind: removeFile, path: m.dstPath(path.Join(rel, di.Name()))})
 			continue
 		}
+		if isPartName(di.Name()) && di.Mode().IsRegular() {
+			parts[di.Name()] = false
+			continue
+		}
 		dstByName[di.Name()] = di
 	}
+	defer m.dropParts(rel, parts)
 	inSource := make(map[string]bool, len(srcList))
 	for _, si := range srcList {
 		name := si.Name()
-		if isTempName(name) {
+		if isTempName(name) || isPartName(name) {
 			continue
 		}
 		inSource[name] = true
@@ -258,7 +266,7 @@ func (m *mirror) plan(rel string, srcList, dstList []fs.FileInfo, dstExists bool
 		case !si.Mode().IsRegular():
 			m.stats.Skipped++
 		case m.o.included(childRel):
-			m.planFile(childRel, si, di, hasDst)
+			m.planFile(childRel, si, di, hasDst, parts)
 		}
 	}
 	if !dstExists || !m.o.delete {
@@ -268,7 +276,7 @@ func (m *mirror) plan(rel string, srcList, dstList []fs.FileInfo, dstExists bool
 		name := di.Name()
 		childRel := path.Join(rel, name)
 		switch {
-		case inSource[name], isTempName(name), m.o.excluded(childRel):
+		case inSource[name], isTempName(name), isPartName(name), m.o.excluded(childRel):
 		case di.IsDir():
 			m.deletes = append(m.deletes, action{kind: removeTree, path: m.dstPath(childRel)})
 		case m.o.included(childRel):
@@ -298,8 +306,8 @@ func (m *mirror) planDir(rel string, si, di fs.FileInfo, hasDst bool) {
 
 // planFile plans the source file rel, whose destination counterpart is
 // di when hasDst.
-func (m *mirror) planFile(rel string, si, di fs.FileInfo, hasDst bool) {
-	job := copyJob{rel: rel, srcPath: m.srcPath(rel), dstPath: m.dstPath(rel), info: si, direct: !hasDst}
+func (m *mirror) planFile(rel string, si, di fs.FileInfo, hasDst bool, parts map[string]bool) {
+	job := copyJob{rel: rel, srcPath: m.srcPath(rel), dstPath: m.dstPath(rel), info: si, direct: !hasDst && !m.o.resume}
 	switch {
 	case !hasDst:
 	case di.IsDir():
@@ -313,6 +321,13 @@ func (m *mirror) planFile(rel string, si, di fs.FileInfo, hasDst bool) {
 	case !needsMirror(si, di):
 		m.stats.Skipped++
 		return
+	}
+	if m.o.resume {
+		if p := path.Base(partName(job.dstPath, si)); !si.ModTime().IsZero() {
+			if _, ok := parts[p]; ok {
+				parts[p] = true // continued by this copy
+			}
+		}
 	}
 	m.copies = append(m.copies, job)
 	m.progress.FilesTotal++
@@ -451,8 +466,9 @@ func (m *mirror) transfer(j copyJob) {
 	c := &copyFile{
 		dst: m.dst, dstName: j.dstPath, src: m.src, srcName: j.srcPath, info: j.info,
 		direct: j.direct, times: !m.o.noTimes, stop: m.ctx.Err, onWrite: onWrite,
+		resume: m.o.resume, hash: m.o.hash,
 	}
-	unchecked := j.direct && m.unchecked != nil
+	unchecked := j.direct && m.unchecked != nil && !m.o.hash
 	if unchecked {
 		c.open = m.unchecked.OpenFileUnchecked
 	}
@@ -474,5 +490,16 @@ func (m *mirror) transfer(j copyJob) {
 	if m.o.progress != nil {
 		m.progress.Path = j.rel
 		m.o.progress(m.progress)
+	}
+}
+
+// dropParts plans the removal of the partial files of directory rel that
+// no planned copy continues: their sources changed, went away, or need no
+// copy; without WithResume, all of them.
+func (m *mirror) dropParts(rel string, parts map[string]bool) {
+	for _, name := range slices.Sorted(maps.Keys(parts)) {
+		if !parts[name] {
+			m.prep = append(m.prep, action{kind: removeFile, path: m.dstPath(path.Join(rel, name))})
+		}
 	}
 }

@@ -28,6 +28,8 @@ type options struct {
 	progress func(Progress)
 	now      func() time.Time
 	noTimes  bool
+	resume   bool
+	hash     bool
 }
 
 func newOptions(opts []Option) (*options, error) {
@@ -200,4 +202,52 @@ func (o *options) included(rel string) bool {
 		}
 	}
 	return false
+}
+
+// WithResume makes Copy, CopyIfNewer (and their wrappers) and Mirror
+// continue transfers that an earlier run left unfinished, instead of
+// starting them again. Each file is written to a partial file beside its
+// target, ".name.ftpfs-part-<size>-<mtime>", named after the version of
+// the source it copies (its size and modification time, in nanoseconds),
+// which a failed transfer leaves in place; the next run with WithResume
+// appends the rest to it (reading the source from there: over FTP a
+// download continues with REST, an upload with APPE) and renames it over
+// the target once it is complete.
+//
+// The rule, conservative because a wrong resume corrupts silently: a
+// partial file is continued only when its name records the source's
+// current size and modification time exactly, the source's time is known
+// (else nothing is resumed), and it is no longer than the source; with
+// WithVerifyHash, where the destination computes hashes itself (an FTP
+// server with HASH, XSHA256, XMD5 …), its hash must also equal that of the
+// source's first bytes. Any other partial file is removed, and Mirror
+// removes the partial files of sources that changed. A destination that
+// refuses to append (proftpd without AllowStoreRestart refuses APPE)
+// gets the whole file again. The complete copy must have the source's
+// size, and with WithVerifyHash its hash.
+//
+// Without WithResume, Mirror removes partial files as it removes
+// temporary ones. By default nothing is resumed.
+func WithResume() Option {
+	return func(o *options) error {
+		o.resume = true
+		return nil
+	}
+}
+
+// WithVerifyHash makes Copy, CopyIfNewer (and their wrappers) and Mirror
+// compare each copy's hash with its source's before it takes the
+// target's name, where one side computes hashes itself (an *ftpfs.Fs
+// whose server offers HASH, or XSHA256, XMD5 and the like: see
+// ftpfs.Fs.Checksum); the other side's file is read and hashed here. A
+// copy whose hash differs is removed, and the error wraps
+// [ErrHashMismatch]. Where neither side computes hashes, copies are
+// checked by size only, as without this option. With WithResume it also
+// checks a partial file before continuing it (see WithResume). By
+// default copies are checked by size.
+func WithVerifyHash() Option {
+	return func(o *options) error {
+		o.hash = true
+		return nil
+	}
 }

@@ -17,7 +17,12 @@
 // Try -dry-run first: it prints what a real run would do and changes
 // nothing. The bar goes to stderr (-quiet turns it off), the summary to
 // stdout. Ctrl-C stops between chunks; the files under way keep their old
-// content, and the next run finishes the job.
+// content, and the next run finishes the job. With -resume the files
+// under way keep what they received, in partial files beside them, and
+// the next run with -resume continues them where they stopped (downloads
+// with REST, uploads with APPE) instead of starting again:
+//
+//	go run ./examples/mirror -url ftp://ftp.example.com/isos -direction down -local ./isos -resume
 package main
 
 import (
@@ -57,6 +62,8 @@ type config struct {
 	delete    bool
 	parallel  int
 	quiet     bool
+	resume    bool      // -resume: continue what an interrupted run left
+	verify    bool      // -verify-hash: compare hashes where the server computes them
 	bar       io.Writer // where the progress bar goes, unless quiet
 	embedded  bool      // no -url: an FTP server of our own
 	localTemp bool      // no -local: a temporary directory of our own
@@ -74,9 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	del := flags.Bool("delete", false, "remove from the destination what the source lacks")
 	parallel := flags.Int("parallel", ftpsync.DefaultParallel, "transfer this many files at once")
 	quiet := flags.Bool("quiet", false, "show no progress bar")
+	resume := flags.Bool("resume", false, "continue the transfers an interrupted run left unfinished (REST, APPE) instead of starting them again")
+	verify := flags.Bool("verify-hash", false, "compare each copy's hash with its source's where the server computes hashes (HASH, XMD5…)")
 	switch err := flags.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintln(stdout, "usage: mirror [-url ftp://user:password@host:port/path] [-local dir] [-direction up|down] [-dry-run] [-delete] [-parallel n] [-quiet]")
+		fmt.Fprintln(stdout, "usage: mirror [-url ftp://user:password@host:port/path] [-local dir] [-direction up|down] [-dry-run] [-delete] [-parallel n] [-resume] [-verify-hash] [-quiet]")
 		flags.SetOutput(stdout)
 		flags.PrintDefaults()
 		return nil
@@ -88,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	cfg := config{
 		rawURL: *rawURL, local: *local,
 		dryRun: *dryRun, delete: *del, parallel: *parallel,
-		quiet: *quiet, bar: stderr,
+		quiet: *quiet, bar: stderr, resume: *resume, verify: *verify,
 		embedded: *rawURL == "", localTemp: *local == "",
 	}
 	switch *direction {
@@ -207,6 +216,12 @@ func mirrorOnce(ctx context.Context, cfg config, remote *ftpfs.Fs) (ftpsync.Stat
 	}
 	if cfg.dryRun {
 		opts = append(opts, ftpsync.WithDryRun())
+	}
+	if cfg.resume {
+		opts = append(opts, ftpsync.WithResume())
+	}
+	if cfg.verify {
+		opts = append(opts, ftpsync.WithVerifyHash())
 	}
 	var bar *progressBar
 	if !cfg.quiet {

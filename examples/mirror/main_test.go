@@ -467,3 +467,37 @@ func TestFailedUpload(t *testing.T) {
 		t.Errorf("run(%q) bar = %q, want one line, not full", args, b)
 	}
 }
+
+// TestResume: a download that an earlier run left half done (its partial
+// file, named after the remote file's size and time, holds the first
+// half) is continued with REST by -resume, and completed.
+func TestResume(t *testing.T) {
+	content := strings.Repeat("0123456789", 20000)
+	srv, _ := serveTree(t, map[string]string{"/big.bin": content})
+	remote, err := ftpfs.Dial(t.Context(), srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := remote.Stat("big.bin")
+	_ = remote.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	part := filepath.Join(dir, ".big.bin.ftpfs-part-"+strconv.FormatInt(info.Size(), 10)+"-"+strconv.FormatInt(info.ModTime().UnixNano(), 10))
+	if err := os.WriteFile(part, []byte(content[:70000]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-url", srv.URL(), "-local", dir, "-direction", "down", "-quiet", "-resume"}
+	srv.ResetCommands()
+	runOK(t, args...)
+	if got, err := os.ReadFile(filepath.Join(dir, "big.bin")); err != nil || string(got) != content {
+		t.Fatalf("after run(%q): %d bytes, %v; want the file", args, len(got), err)
+	}
+	if n := srv.Commands()["REST"]; n != 1 {
+		t.Errorf("run(%q) sent REST %d times, want 1 (the download continued)", args, n)
+	}
+	if _, err := os.Stat(part); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the partial file is still there: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/textproto"
 	"strings"
+	"sync/atomic"
 )
 
 // control is the control connection as the client library sees it. It
@@ -23,6 +24,7 @@ type control struct {
 	net.Conn               // the connection under it (TLS, or plain TCP)
 	r        *bufio.Reader // every read of the control channel goes through it
 	tap      *protocolTap
+	doomed   atomic.Bool // see doom (survive.go)
 }
 
 func newControl(c net.Conn, replay []byte, tap *protocolTap) *control {

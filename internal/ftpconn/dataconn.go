@@ -66,7 +66,7 @@ func (s *Session) dialData(network, address string) (net.Conn, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &dataConn{Conn: conn, timeout: s.cfg.Timeout}
+	d := &dataConn{Conn: conn, timeout: s.cfg.Timeout, onStall: s.dataStalled}
 	if s.capture {
 		d.capture = new(bytes.Buffer)
 	}
@@ -105,11 +105,20 @@ type dataConn struct {
 	capture *bytes.Buffer // a listing's bytes; nil for a file transfer
 	failed  error         // the first failure of a read, other than io.EOF
 	expired atomic.Bool   // abort expired the deadlines: not a stall
+	onStall func()        // called on a stall (Session.dataStalled); may be nil
+	// For a lost final reply (survive.go): the first failure of a write,
+	// and the outcome of Close.
+	writeErr error
+	closed   bool
+	closeErr error
+	closedAt time.Time
 }
 
 func (c *dataConn) Read(p []byte) (int, error) {
 	if c.timeout > 0 {
-		_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout)) // a failure shows up in the read
+		// Both directions: a TLS read also writes (the handshake, on
+		// the first read of a listing or download).
+		_ = c.Conn.SetDeadline(time.Now().Add(c.timeout)) // a failure shows up in the read
 	}
 	n, err := c.Conn.Read(p)
 	if c.capture != nil {
@@ -126,16 +135,24 @@ func (c *dataConn) Read(p []byte) (int, error) {
 
 func (c *dataConn) Write(p []byte) (int, error) {
 	if c.timeout > 0 {
-		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)) // a failure shows up in the write
+		// Both directions: a TLS write also reads (the handshake).
+		_ = c.Conn.SetDeadline(time.Now().Add(c.timeout)) // a failure shows up in the write
 	}
 	n, err := c.Conn.Write(p)
 	c.written += int64(n)
-	return n, c.stalled(err)
+	err = c.stalled(err)
+	if err != nil && c.writeErr == nil {
+		c.writeErr = err
+	}
+	return n, err
 }
 
 // stalled names a timeout that the per-read deadline caused.
 func (c *dataConn) stalled(err error) error {
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && !c.expired.Load() {
+		if c.onStall != nil {
+			c.onStall()
+		}
 		return &StalledError{Err: err, After: c.timeout}
 	}
 	return err

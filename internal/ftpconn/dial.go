@@ -120,6 +120,7 @@ func (s *Session) dialControl(ctx context.Context, tap *protocolTap, network, ad
 	if err != nil {
 		return nil, err
 	}
+	keepAlive(raw)
 	if _, ok := raw.RemoteAddr().(*net.TCPAddr); !ok {
 		// The client library needs the peer as a *net.TCPAddr.
 		raw = &tcpAddrConn{Conn: raw, remote: tcpAddr(address)}
@@ -145,8 +146,11 @@ func (s *Session) dialControl(ctx context.Context, tap *protocolTap, network, ad
 		_ = raw.Close() // the TLS error is what matters
 		return nil, err
 	}
-	s.ctl = newControl(c, replay, tap)
-	return s.ctl, nil
+	ctl := newControl(c, replay, tap)
+	s.mu.Lock() // abort reads it
+	s.ctl = ctl
+	s.mu.Unlock()
+	return ctl, nil
 }
 
 // authTLS reads the greeting, which it returns for the client library to

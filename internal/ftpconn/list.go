@@ -3,6 +3,7 @@ package ftpconn
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -127,7 +128,7 @@ func (s *Session) list(ctx context.Context, command, arg string) (Listing, error
 	if dataErr != nil {
 		// The data connection broke: whatever the server replied, the
 		// listing is incomplete. As a connection error it is retried.
-		return Listing{MLSD: mlsd}, fmt.Errorf("%s: listing's data connection: %w", command, dataErr)
+		return Listing{MLSD: mlsd}, errors.Join(ctx.Err(), fmt.Errorf("%s: listing's data connection: %w", command, dataErr))
 	}
 	if err != nil {
 		return l, err

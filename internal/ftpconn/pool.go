@@ -227,9 +227,10 @@ func (p *Pool) giveBack(w *waiter, g grant) {
 }
 
 // Put gives a session back. err is the error of its last exchange: a
-// session it shows Broken is closed instead.
+// session it shows Broken, or one given up after a stall or a cancelled
+// call (doomed), is closed instead.
 func (p *Pool) Put(s *Session, err error) {
-	if Broken(err) {
+	if Broken(err) || s.isDoomed() {
 		p.Discard(s)
 		return
 	}

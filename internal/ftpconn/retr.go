@@ -16,8 +16,11 @@ import (
 type Download struct {
 	s    *Session
 	resp *ftp.Response
-	ctx  context.Context
 	stop func() bool // ends the watch on the context
+	ctx  context.Context
+	read int64     // bytes read
+	eof  bool      // the data connection ended cleanly (io.EOF)
+	end  time.Time // when it did
 }
 
 // Retr starts a download of p at offset (REST, then RETR). ctx bounds
@@ -37,27 +40,33 @@ func (s *Session) Retr(ctx context.Context, p string, offset int64) (*Download, 
 	if err != nil {
 		return nil, err
 	}
-	return &Download{s: s, resp: resp, ctx: ctx, stop: context.AfterFunc(ctx, s.abort)}, nil
+	return &Download{s: s, resp: resp, stop: context.AfterFunc(ctx, s.abort), ctx: ctx}, nil
 }
 
-// Read reads the transfer. When the context ended it, the error matches
-// the context's.
 func (d *Download) Read(p []byte) (int, error) {
 	n, err := d.resp.Read(p)
-	if err != nil && err != io.EOF && d.ctx.Err() != nil {
-		err = errors.Join(d.ctx.Err(), err)
+	d.read += int64(n)
+	switch {
+	case err == io.EOF && !d.eof:
+		d.eof, d.end = true, time.Now()
+	case err != nil && err != io.EOF && d.ctx.Err() != nil:
+		err = errors.Join(d.ctx.Err(), err) // the context ended the transfer
 	}
 	return n, err
 }
 
 // WriteTo copies the rest of the transfer to w with a pooled buffer.
-func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, readerOnly{d}) }
+func (d *Download) WriteTo(w io.Writer) (int64, error) { return CopyBuffered(w, d) }
 
 // Close ends the transfer and returns the server's final reply: nil for
 // 226, a *ReplyError for a transfer the server says failed.
 func (d *Download) Close() error {
 	defer d.done()
-	return asReply("RETR", d.resp.Close())
+	err := asReply("RETR", d.resp.Close())
+	if err != nil && d.eof {
+		err = lostReply(d.ctx, "RETR", d.read, d.end, err)
+	}
+	return err
 }
 
 // done ends the watch on the context and forgets the data connection.

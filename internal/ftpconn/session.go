@@ -54,6 +54,9 @@ func (s *Session) run(ctx context.Context, command string, exchange func() error
 	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
 		deadline = d
 	}
+	if s.ctl != nil && s.ctl.doomed.Load() {
+		return errDoomed
+	}
 	if err := s.tcp.SetDeadline(deadline); err != nil {
 		return err
 	}
@@ -103,6 +106,9 @@ func pause(ctx context.Context, attempt int) bool {
 func (s *Session) abort() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ctl != nil {
+		s.ctl.doom()
+	}
 	if s.tcp != nil {
 		_ = s.tcp.SetDeadline(time.Unix(1, 0)) // the I/O error reports it
 	}

@@ -166,15 +166,20 @@ func (s *Session) Store(ctx context.Context, p string, r io.Reader, appending bo
 	if err != nil {
 		return 0, err
 	}
+	src := &eofReader{r: r}
 	err = s.runTransfer(ctx, command, func() error {
 		if appending {
-			return s.conn.Append(p, r)
+			return s.conn.Append(p, src)
 		}
-		return s.conn.Stor(p, r)
+		return s.conn.Stor(p, src)
 	})
 	var sent int64
-	if d := s.takeData(); d != nil {
+	d := s.takeData()
+	if d != nil {
 		sent = d.written
+	}
+	if err != nil && src.eof && d != nil && d.writeErr == nil && d.closed && d.closeErr == nil {
+		err = lostReply(ctx, command, sent, d.closedAt, err)
 	}
 	return sent, err
 }
