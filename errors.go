@@ -56,11 +56,12 @@ func replyCode(err error) int { return ftpconn.Code(err) }
 
 // isAmbiguous reports whether err is a reply whose meaning depends on the
 // server: 450 and 550 ("file unavailable"), 501 (what some servers
-// answer MLSD of a missing directory) and 553 (what some answer STOR
-// into a missing directory).
+// answer MLSD of a missing directory), 553 (what some answer STOR into a
+// missing directory) and 451 (pure-ftpd's "Rename/move failure: No such
+// file or directory").
 func isAmbiguous(err error) bool {
 	switch replyCode(err) {
-	case 450, 550, 501, 553:
+	case 450, 451, 550, 501, 553:
 		return true
 	}
 	return false

@@ -118,9 +118,11 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 			r = inside
 		}
 	}
-	if !r.mlsd && describesDir(dir, r.entries) && !f.isBase(dir) {
+	if !r.mlsd && !f.isBase(dir) && (describesDir(dir, r.entries) || len(r.entries) == 0 && r.parseErr != nil) {
+		// LIST of a file lists the file (some servers name it by its
+		// whole path, which no parser takes): is dir a directory?
 		if err := f.checkIsDir(dir); err != nil {
-			return nil, err // LIST of a file lists the file
+			return nil, err
 		}
 	}
 	if len(r.entries) == 0 && r.parseErr == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/url"
@@ -206,6 +207,27 @@ func suiteOSIsNotExist(t *testing.T, s server) {
 		}
 		if ok, err := afero.Exists(fsys, name); ok || err != nil {
 			t.Errorf("afero.Exists(%q) = %v, %v; want false, nil", name, ok, err)
+		}
+	}
+}
+
+// suiteEmptyUploads: an empty file made by Create, by OpenFile with
+// O_APPEND|O_CREATE, and by an append of nothing, is there and empty
+// (over TLS the data connection of an empty upload still needs its
+// handshake, which the client library makes for STOR only).
+func suiteEmptyUploads(t *testing.T, s server) {
+	fsys := s.fresh(t)
+	for _, flag := range []int{os.O_WRONLY | os.O_CREATE | os.O_TRUNC, os.O_WRONLY | os.O_CREATE | os.O_APPEND} {
+		name := fmt.Sprintf("empty-%x", flag)
+		f, err := fsys.OpenFile(name, flag, 0o644)
+		if err != nil {
+			t.Fatalf("OpenFile(%s, %#x): %v", name, flag, err)
+		}
+		if err := f.Close(); err != nil {
+			t.Errorf("Close of an empty upload (%#x): %v", flag, err)
+		}
+		if info, err := fsys.Stat(name); err != nil || info.Size() != 0 {
+			t.Errorf("Stat(%s) = %v, %v; want an empty file", name, info, err)
 		}
 	}
 }

@@ -261,6 +261,7 @@ var suite = []struct {
 	{"Names", suiteNames},
 	{"MissingBase", suiteMissingBase},
 	{"OSIsNotExist", suiteOSIsNotExist},
+	{"EmptyUploads", suiteEmptyUploads},
 	{"ErrorClasses", suiteErrorClasses},
 	{"CreateRefused", suiteCreateRefused},
 	{"CloseTwice", suiteCloseTwice},

@@ -25,6 +25,11 @@ type control struct {
 	r        *bufio.Reader // every read of the control channel goes through it
 	tap      *protocolTap
 	doomed   atomic.Bool // see doom (survive.go)
+	// longLine: a command longer than safeLine was sent. Servers read
+	// command lines into buffers of their own size and may answer what
+	// did not fit as a command of its own (a second reply), so the
+	// session is not reused: its replies may be out of step.
+	longLine atomic.Bool
 }
 
 func newControl(c net.Conn, replay []byte, tap *protocolTap) *control {
@@ -37,7 +42,15 @@ func newControl(c net.Conn, replay []byte, tap *protocolTap) *control {
 
 func (c *control) Read(p []byte) (int, error) { return c.r.Read(p) }
 
+// safeLine is the longest command line every server reads whole: RFC
+// 959 sets no limit, and 512 bytes with CR LF is the smallest buffer of
+// the servers met (GNU inetutils ftpd, pyftpdlib).
+const safeLine = 510
+
 func (c *control) Write(p []byte) (int, error) {
+	if len(p) > safeLine+2 {
+		c.longLine.Store(true)
+	}
 	c.tap.sent(p)
 	return c.Conn.Write(p)
 }

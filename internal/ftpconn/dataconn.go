@@ -167,7 +167,15 @@ func (c *dataConn) expire() {
 // ReadFrom is what io.Copy calls when the client library sends an
 // upload: it copies with CopyBuffer, whatever r is.
 func (c *dataConn) ReadFrom(r io.Reader) (int64, error) {
-	return CopyBuffered(c, r)
+	n, err := CopyBuffered(c, r)
+	if n == 0 && err == nil {
+		// An empty upload writes nothing, so a TLS data connection would
+		// close before its handshake, which the server takes for a failed
+		// transfer. The client library handshakes itself for STOR, not for
+		// APPE.
+		err = c.Handshake()
+	}
+	return n, err
 }
 
 // Handshake passes the client library's call on to a TLS connection (it

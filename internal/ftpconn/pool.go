@@ -230,7 +230,7 @@ func (p *Pool) giveBack(w *waiter, g grant) {
 // session it shows Broken, or one given up after a stall or a cancelled
 // call (doomed), is closed instead.
 func (p *Pool) Put(s *Session, err error) {
-	if Broken(err) || s.isDoomed() {
+	if Broken(err) || s.isDoomed() || s.ctl != nil && s.ctl.longLine.Load() {
 		p.Discard(s)
 		return
 	}
