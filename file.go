@@ -76,6 +76,7 @@ func (f *File) Close() error {
 	switch {
 	case f.read != nil:
 		f.read.stop(f.fs, true)
+		f.read.blocks.release()
 	case f.write != nil:
 		return f.err("close", f.write.finish(f.fs, f.path))
 	}
