@@ -54,7 +54,7 @@ func (f *File) Stat() (fs.FileInfo, error) {
 	}
 	switch {
 	case f.read != nil:
-		return f.read.info, nil
+		return f.readInfo(), nil
 	case f.dir != nil:
 		return f.dir.info, nil
 	default:

@@ -43,6 +43,11 @@ type blockCache struct {
 	// file's true size when the listing gave none. Valid when endKnown.
 	end      int64
 	endKnown bool
+	// failErr is the failure a fill met after its bytes, reported when
+	// Read reaches failAt, the end of what it delivered. Read's own (it
+	// runs with the File's mu held).
+	failErr error
+	failAt  int64
 }
 
 // cachedBlock is n bytes of the file at off; buf is nil for an empty slot.
@@ -144,6 +149,13 @@ func (f *File) readCached(p []byte) (n int, handled bool, err error) {
 	if !small {
 		return 0, false, nil
 	}
+	if c.failErr != nil {
+		err, at := c.failErr, c.failAt
+		c.failErr = nil
+		if at == r.offset {
+			return 0, true, f.err("read", err)
+		}
+	}
 	if c.atEnd(r.offset) || r.pastEnd(r.offset) {
 		return 0, true, io.EOF
 	}
@@ -151,8 +163,11 @@ func (f *File) readCached(p []byte) (n int, handled bool, err error) {
 	start := r.offset
 	k, err := f.fill(buf[:])
 	n = copy(p, buf[:k])
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		c.sawEnd(start + int64(k))
+	case err != nil && n > 0:
+		c.failErr, c.failAt = err, start+int64(k)
 	}
 	if k > 0 {
 		c.add(buf, start, k)
@@ -162,7 +177,8 @@ func (f *File) readCached(p []byte) (n int, handled bool, err error) {
 	r.offset = start + int64(n)
 	switch {
 	case n > 0:
-		// The bytes first; a failure shows again at the next read.
+		// The bytes first; a failure after them is reported when the
+		// reader gets there.
 		return n, true, nil
 	case err == io.EOF:
 		return 0, true, io.EOF

@@ -21,6 +21,7 @@ type readState struct {
 	pos     int64             // the offset of the stream's next byte
 	resumes int               // resumptions since bytes last arrived
 	blocks  blockCache        // what small reads fetched (readcache.go)
+	lazy    lazyStat          // the listing's information, when the open had SIZE's only (openprobe.go)
 }
 
 func newReadFile(fsys *Fs, name, p string, info *FileInfo) *File {
