@@ -32,6 +32,11 @@ func (f *Fs) openProbed(name, p string) (*File, bool) {
 	if p == "/" || p == f.base {
 		return nil, false
 	}
+	if _, base := splitPath(p); strings.TrimSpace(base) != base {
+		// Some servers trim a command's argument: only the listing tells
+		// "a " from "a".
+		return nil, false
+	}
 	if _, l := f.cache.Get(p); l != cache.Miss {
 		return nil, false // the cache answers for nothing
 	}

@@ -158,3 +158,27 @@ func BenchmarkSmallReadAt(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadChunks reads files of 1 and 16 MiB with io.Copy: the
+// allocations per file are the same for both (the open, the RETR and its
+// data connection), so a read chunk in steady state allocates nothing.
+func BenchmarkReadChunks(b *testing.B) {
+	for _, mib := range []int{1, 16} {
+		b.Run(fmt.Sprintf("%dMiB", mib), func(b *testing.B) {
+			content := patterned(mib << 20)
+			fsys := benchFs(b, map[string]string{"f": string(content)})
+			b.SetBytes(int64(len(content)))
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := fsys.Open("f")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n, err := io.Copy(io.Discard, f); err != nil || n != int64(len(content)) {
+					b.Fatalf("read %d, %v", n, err)
+				}
+				f.Close()
+			}
+		})
+	}
+}
