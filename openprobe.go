@@ -3,6 +3,8 @@ package ftpfs
 import (
 	"context"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ftpfs/ftpfs/cache"
 	"github.com/ftpfs/ftpfs/internal/ftpconn"
@@ -39,6 +41,11 @@ func (f *Fs) openProbed(name, p string) (*File, bool) {
 	}
 	if _, l := f.cache.Get(p); l != cache.Miss {
 		return nil, false // the cache answers for nothing
+	}
+	if dir, _ := splitPath(p); f.probes.add(dir, f.cache.MaxAge()) > probesBeforeListing {
+		// Many opens in one directory: its listing, cached, answers the
+		// rest at once.
+		return nil, false
 	}
 	var e parsers.Entry
 	var ok, lazy bool
@@ -105,6 +112,45 @@ func parseMLST(msg, name string) (parsers.Entry, bool) {
 		return e, true
 	}
 	return parsers.Entry{}, false
+}
+
+// probesBeforeListing is how many files of one directory Open probes,
+// within the cache's max age, before it lists the directory instead: one
+// listing is cheaper than a probe per sibling (a round trip each), and a
+// single open in a huge directory still costs no listing.
+const probesBeforeListing = 3
+
+// probeCounts counts Open's probes per directory within a window (the
+// cache's max age), so that opening many siblings lists their directory
+// once. It forgets everything past maxProbeDirs directories.
+type probeCounts struct {
+	mu   sync.Mutex
+	dirs map[string]probeWindow
+}
+
+type probeWindow struct {
+	start time.Time
+	n     int
+}
+
+const maxProbeDirs = 1000
+
+// add counts a probe in dir and returns the probes counted in dir's
+// current window, this one included.
+func (pc *probeCounts) add(dir string, window time.Duration) int {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	now := time.Now()
+	if pc.dirs == nil || len(pc.dirs) >= maxProbeDirs {
+		pc.dirs = map[string]probeWindow{}
+	}
+	w := pc.dirs[dir]
+	if w.n == 0 || window > 0 && now.Sub(w.start) > window { // 0: entries never expire
+		w = probeWindow{start: now}
+	}
+	w.n++
+	pc.dirs[dir] = w
+	return w.n
 }
 
 // lazyStat is what a file opened after SIZE needs for its first Stat.

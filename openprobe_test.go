@@ -122,3 +122,23 @@ func TestOpenProbeFallsBack(t *testing.T) {
 		})
 	}
 }
+
+// Opening many siblings lists their directory once: after a few probes in
+// one directory, Open lists it, and the cached listing answers the rest.
+func TestOpenManySiblingsListsOnce(t *testing.T) {
+	t.Parallel()
+	backing := bigDir(t, 50)
+	fsys, srv := serve(t, backing, nil)
+	srv.ResetCommands()
+	for i := 0; i < 50; i++ {
+		f, err := fsys.Open(fmt.Sprintf("big/f%05d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	got := srv.Commands()
+	if got["MLST"] > 3 || got["MLSD"] != 1 {
+		t.Errorf("50 opens in one directory sent %v, want at most 3 MLST and one MLSD", got)
+	}
+}
