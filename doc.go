@@ -41,7 +41,8 @@
 //     MLST on servers that list with MLSD, else SIZE (then the first
 //     File.Stat lists the parent, for the mode and time). A refusal, a
 //     link, or a directory without MLST costs the parent's listing, as
-//     Stat. No transfer: the first Read starts one (REST and RETR). Seek
+//     Stat, and so does the fourth open in one directory within the
+//     cache's max age (the listing then answers the siblings). No transfer: the first Read starts one (REST and RETR). Seek
 //     is free; Seek to the end uses the known size. ReadAt runs its own
 //     transfer; reads under 64 KiB go through a cache of four 64 KiB
 //     blocks per open file, so small reads near each other cost one
