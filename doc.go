@@ -36,9 +36,17 @@
 //     background listing, in the order fs.WalkDir visits them; see
 //     [WithoutPrefetch]). fs.WalkDir costs one listing per directory;
 //     [Fs.WalkDir] lists them in parallel.
-//   - Open for reading: the parent's listing (as Stat), no transfer; the
-//     first Read starts one (REST and RETR). Seek is free; Seek to the end
-//     uses the listed size. ReadAt runs its own transfer.
+//   - Open for reading: nothing when the cache knows the name, else one
+//     command about that name alone, never a listing of a big directory:
+//     MLST on servers that list with MLSD, else SIZE (then the first
+//     File.Stat lists the parent, for the mode and time). A refusal, a
+//     link, or a directory without MLST costs the parent's listing, as
+//     Stat, and so does the fourth open in one directory within the
+//     cache's max age (the listing then answers the siblings). No transfer: the first Read starts one (REST and RETR). Seek
+//     is free; Seek to the end uses the known size. ReadAt runs its own
+//     transfer; reads under 64 KiB go through a cache of four 64 KiB
+//     blocks per open file, so small reads near each other cost one
+//     transfer per block, not one each.
 //   - Create, OpenFile for writing: one STOR (or APPE) started at open,
 //     so the file exists once Create returns and a refusal fails the open;
 //     Close adds one SIZE to check the upload ([Fs.OpenFileUnchecked]

@@ -54,7 +54,7 @@ func (f *File) Stat() (fs.FileInfo, error) {
 	}
 	switch {
 	case f.read != nil:
-		return f.read.info, nil
+		return f.readInfo(), nil
 	case f.dir != nil:
 		return f.dir.info, nil
 	default:
@@ -76,6 +76,7 @@ func (f *File) Close() error {
 	switch {
 	case f.read != nil:
 		f.read.stop(f.fs, true)
+		f.read.blocks.release()
 	case f.write != nil:
 		return f.err("close", f.write.finish(f.fs, f.path))
 	}

@@ -46,6 +46,7 @@ type core struct {
 	generation atomic.Uint64
 	changeMu   sync.Mutex  // makes changed and storeListing atomic
 	prefetch   *prefetcher // nil WithoutPrefetch
+	probes     probeCounts // Open's probes per directory (openprobe.go)
 	listCost   costMeter   // how long a listing takes
 
 	life   context.Context // ends when the Fs is closed

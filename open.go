@@ -16,10 +16,12 @@ func (f *Fs) Create(name string) (afero.File, error) {
 	return f.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 }
 
-// Open opens the named file or directory for reading. It costs one
-// listing of the parent directory (unless cached) and no transfer: the
-// first Read starts one. Errors are *fs.PathError: fs.ErrNotExist for a
-// missing name (or a link to one).
+// Open opens the named file or directory for reading. It costs nothing
+// when the cache knows the name, else one MLST (or SIZE) about the name
+// alone, or a listing of the parent where that does not settle it (see
+// the package documentation); no transfer: the first Read starts one.
+// Errors are *fs.PathError: fs.ErrNotExist for a missing name (or a link
+// to one).
 func (f *Fs) Open(name string) (afero.File, error) {
 	return f.OpenFile(name, os.O_RDONLY, 0)
 }
@@ -96,6 +98,9 @@ func (f *Fs) openWith(name string, flag int, c check) (*File, error) {
 	}
 	switch flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR) {
 	case os.O_RDONLY:
+		if file, ok := f.openProbed(name, p); ok {
+			return file, nil
+		}
 		e, err := f.lookup(p)
 		if err == nil {
 			e, err = f.follow(p, e)

@@ -20,6 +20,8 @@ type readState struct {
 	sess    *ftpconn.Session  // the connection it holds
 	pos     int64             // the offset of the stream's next byte
 	resumes int               // resumptions since bytes last arrived
+	blocks  blockCache        // what small reads fetched (readcache.go)
+	lazy    lazyStat          // the listing's information, when the open had SIZE's only (openprobe.go)
 }
 
 func newReadFile(fsys *Fs, name, p string, info *FileInfo) *File {
@@ -37,6 +39,9 @@ func (f *File) Read(p []byte) (int, error) {
 	defer f.mu.Unlock()
 	if err := f.readable(); err != nil || len(p) == 0 {
 		return 0, err
+	}
+	if n, handled, err := f.readCached(p); handled {
+		return n, err
 	}
 	for {
 		n, retry, err := f.read.readOnce(f.fs, f.path, p)
@@ -280,6 +285,9 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 		return 0, nil
 	case r.pastEnd(off):
 		return 0, io.EOF
+	}
+	if n, handled, err := f.readAtCached(p, off); handled {
+		return n, err
 	}
 	total := 0
 	for attempt := 0; ; attempt++ {

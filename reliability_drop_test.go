@@ -127,7 +127,7 @@ func TestReliabilityIdempotentRetry(t *testing.T) {
 			}
 			return err
 		}, false, "", 0},
-		{"Open/MLSD-reply-dropped", dropReply("MLSD", 1), readAll, false, "", 0},
+		{"Open/MLST-reply-dropped", dropReply("MLST", 1), readAll, false, "MLST", 2},
 		{"Open/RETR-reply-dropped", dropReply("RETR", 1), readAll, false, "RETR", 2},
 		{"Open/RETR-reply-dropped-always", dropReply("RETR", 1000), readAll, true, "", 0},
 	} {

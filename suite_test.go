@@ -52,6 +52,10 @@ type quirks struct {
 	// directory." / "Too many levels of symbolic links." / "Not a
 	// directory." (GNU inetutils ftpd, ftpd-ssl's in.ftpd).
 	danglingLinksStay bool
+	// siteTrimsBlanks: SITE's arguments lose their trailing blanks, so
+	// SITE CHMOD of a name that ends with one names another file
+	// ("550 …/trail: No such file or directory", proftpd).
+	siteTrimsBlanks bool
 	// noBackslash: a name with a backslash is refused, "553 Prohibited
 	// file name" (pure-ftpd).
 	noBackslash bool
@@ -210,7 +214,7 @@ func integrationServers(t *testing.T) []server {
 	}{
 		{"vsftpd", "VSFTPD", quirks{}, false},
 		{"pureftpd", "PUREFTPD", quirks{mlsd: true, renamesNames: true, noBackslash: true, listCap: 10000}, false},
-		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true, noGlobDirs: true, dropsLongLines: true}, false},
+		{"proftpd", "PROFTPD", quirks{mlsd: true, noAppend: true, noGlobDirs: true, dropsLongLines: true, siteTrimsBlanks: true}, false},
 		// pyftpdlib's TLS_FTPHandler runs on a port of its own
 		// (FTPFS_PYFTPDLIB_FTPES_URL), over the same root.
 		{"pyftpdlib", "PYFTPDLIB", quirks{mlsd: true}, false},

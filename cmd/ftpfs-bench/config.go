@@ -33,7 +33,7 @@ type config struct {
 	RcloneUpload   bool
 }
 
-var allWorkloads = []string{"walk", "download", "upload", "small", "resync"}
+var allWorkloads = []string{"walk", "download", "upload", "small", "resync", "open", "testfs"}
 
 // serverFlags collects repeated -server flags.
 type serverFlags []server

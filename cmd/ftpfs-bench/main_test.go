@@ -174,7 +174,7 @@ func TestOutcomeRowAndTargets(t *testing.T) {
 	for _, r := range rows {
 		verdicts = append(verdicts, r[3]+"="+r[5])
 	}
-	want := "≤ 1.00× best peer=**missed**,≤ 1.30× floor=**missed**,peak RSS < 64 MiB=met"
+	want := "≤ 1.00× best peer=**missed**,≤ 1.20× floor=**missed**,peak RSS < 64 MiB=met"
 	if strings.Join(verdicts, ",") != want {
 		t.Errorf("targets = %q, want %q", verdicts, want)
 	}

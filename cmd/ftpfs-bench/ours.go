@@ -37,7 +37,7 @@ type oursResult struct {
 // oursMain runs the hidden subcommand and returns the exit code.
 func oursMain(args []string) int {
 	fl := flag.NewFlagSet(oursCommand, flag.ContinueOnError)
-	op := fl.String("op", "", "walk, walkpar, download, upload or mirror")
+	op := fl.String("op", "", "walk, walkpar, download, upload, testfs or mirror")
 	rawURL := fl.String("url", "", "server URL")
 	remote := fl.String("remote", "", "remote name")
 	local := fl.String("local", "", "local path")
@@ -96,6 +96,8 @@ func runOurs(op, rawURL, remote, local string, parallel int, opts ...ftpfs.Optio
 	case "upload":
 		res.Bytes, err = oursUpload(fsys, remote, local)
 		res.Files = 1
+	case "testfs":
+		res.Files, err = oursTestFS(fsys, remote)
 	case "mirror":
 		var st ftpsync.Stats
 		st, err = ftpsync.Mirror(ctx, fsys, remote, afero.NewOsFs(), local, ftpsync.WithParallel(parallel))

@@ -42,6 +42,21 @@ func (e *env) prepareServer(s server) error {
 			return err
 		}
 	}
+	for _, t := range []struct {
+		workload, dir string
+		make          func(string) error
+	}{{"open", remoteOpenDir, makeOpenTree}, {"testfs", remoteTestFS, makeTestFSTree}} {
+		if !contains(e.cfg.Workloads, t.workload) {
+			continue
+		}
+		dir := serverPath(s, t.dir)
+		if err := t.make(dir); err != nil {
+			return err
+		}
+		if err := chownTree(dir, uid, gid); err != nil {
+			return err
+		}
+	}
 	if contains(e.cfg.Workloads, "download") {
 		big := serverPath(s, remoteBig)
 		if _, err := copyFile(big, filepath.Join(e.scratch, localBig), make([]byte, floorBuffer)); err != nil {

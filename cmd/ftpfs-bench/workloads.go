@@ -52,6 +52,7 @@ func (e *env) workloads(s server) []*workload {
 	all := map[string]func(server) *workload{
 		"walk": e.walkWorkload, "download": e.downloadWorkload, "upload": e.uploadWorkload,
 		"small": e.smallWorkload, "resync": e.resyncWorkload,
+		"open": e.openWorkload, "testfs": e.testFSWorkload,
 	}
 	var out []*workload
 	for _, id := range e.cfg.Workloads {
