@@ -189,9 +189,12 @@ func stallCalls(uploadSize int) []stallCall {
 		{name: "ReadDir/MLSD", command: "MLSD", reads: true, run: func(fsys *ftpfs.Fs) error { _, err := afero.ReadDir(fsys, "dir"); return err }},
 		{name: "ReadDir/LIST", command: "LIST", reads: true, noMLSD: true, run: func(fsys *ftpfs.Fs) error { _, err := afero.ReadDir(fsys, "dir"); return err }},
 		{name: "Stat", command: "MLSD", reads: true, run: func(fsys *ftpfs.Fs) error { _, err := fsys.Stat("dir/a"); return err }},
+		// Open itself needs no data connection (MLST); reading the
+		// directory it opened lists.
 		{name: "Open", command: "MLSD", reads: true, run: func(fsys *ftpfs.Fs) error {
-			f, err := fsys.Open("dir/b")
+			f, err := fsys.Open("dir")
 			if err == nil {
+				_, err = f.Readdir(-1)
 				_ = f.Close()
 			}
 			return err
