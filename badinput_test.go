@@ -449,12 +449,16 @@ func suiteBadInputLongNames(t *testing.T, s server) {
 	fsys := s.fresh(t, opts...)
 	put(t, fsys, map[string]string{"keep.txt": "keep", "dir/": ""})
 	long := strings.Repeat("a", 4096)
-	for _, name := range []string{
+	names := []string{
 		long,
 		"dir/" + long,
 		strings.Repeat("d/", 2048),
 		strings.Repeat("é", 2048), // 4 KiB of UTF-8
-	} {
+	}
+	if s.quirks.dropsLongLines {
+		names = names[:1] // a timeout per call: one name shows it
+	}
+	for _, name := range names {
 		short := fmt.Sprintf("%.12q…(%d bytes)", name, len(name))
 		for _, op := range biOps {
 			if op.name == "RemoveAll" {

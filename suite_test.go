@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -291,6 +292,30 @@ func runSuite(t *testing.T, servers []server) {
 	}
 }
 
+// runSuiteByDaemon is runSuite with the daemons side by side: the
+// servers of one daemon (plain, -ftpes, -ftps) one after the other, as
+// they share its connection limits, and different daemons in parallel,
+// since a run spends most of its time waiting for replies.
+func runSuiteByDaemon(t *testing.T, servers []server) {
+	turns := map[string]*sync.Mutex{}
+	for _, s := range servers {
+		daemon, _, _ := strings.Cut(s.name, "-")
+		turn := turns[daemon]
+		if turn == nil {
+			turn = new(sync.Mutex)
+			turns[daemon] = turn
+		}
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			turn.Lock()
+			defer turn.Unlock()
+			for _, tc := range suite {
+				t.Run(tc.name, func(t *testing.T) { tc.run(t, s) })
+			}
+		})
+	}
+}
+
 func TestSuite(t *testing.T) { runSuite(t, hermeticServers(t)) }
 
 func TestIntegration(t *testing.T) {
@@ -298,5 +323,5 @@ func TestIntegration(t *testing.T) {
 	if len(servers) == 0 {
 		t.Skip("no real FTP daemons: run `eval \"$(scripts/ftpd.sh start)\"` to set FTPFS_*_URL")
 	}
-	runSuite(t, servers)
+	runSuiteByDaemon(t, servers)
 }
