@@ -48,21 +48,28 @@ type rlEnv struct {
 // ends. Every command has a 5 s deadline unless opts say otherwise.
 func rlSetup(t *testing.T, files map[string][]byte, srvOpts []ftpfstest.Option, opts ...ftpfs.Option) rlEnv {
 	t.Helper()
-	e := rlEnv{backing: afero.NewMemMapFs()}
+	backing := afero.NewMemMapFs()
 	for name, data := range files {
 		if strings.HasSuffix(name, "/") {
-			if err := e.backing.MkdirAll(name, 0o755); err != nil {
+			if err := backing.MkdirAll(name, 0o755); err != nil {
 				t.Fatal(err)
 			}
 			continue
 		}
-		if err := e.backing.MkdirAll(name[:strings.LastIndex(name, "/")+1], 0o755); err != nil {
+		if err := backing.MkdirAll(name[:strings.LastIndex(name, "/")+1], 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := afero.WriteFile(e.backing, name, data, 0o644); err != nil {
+		if err := afero.WriteFile(backing, name, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return rlSetupFs(t, backing, srvOpts, opts...)
+}
+
+// rlSetupFs is rlSetup over a given backing file system.
+func rlSetupFs(t *testing.T, backing afero.Fs, srvOpts []ftpfstest.Option, opts ...ftpfs.Option) rlEnv {
+	t.Helper()
+	e := rlEnv{backing: backing}
 	e.srv = ftpfstest.NewServer(e.backing, srvOpts...)
 	t.Cleanup(e.srv.Close)
 	e.proxy = ftpfstest.NewProxy(e.srv.Addr())

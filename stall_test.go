@@ -348,21 +348,3 @@ func TestStallEndsWhenTheFsCloses(t *testing.T) {
 		})
 	}
 }
-
-// rlSetupFs is rlSetup over a given backing file system.
-func rlSetupFs(t *testing.T, backing afero.Fs, srvOpts []ftpfstest.Option, opts ...ftpfs.Option) rlEnv {
-	t.Helper()
-	e := rlEnv{backing: backing}
-	e.srv = ftpfstest.NewServer(e.backing, srvOpts...)
-	t.Cleanup(e.srv.Close)
-	e.proxy = ftpfstest.NewProxy(e.srv.Addr())
-	t.Cleanup(e.proxy.Close)
-	opts = append([]ftpfs.Option{ftpfs.WithTimeout(5 * time.Second), ftpfs.WithDialTimeout(5 * time.Second)}, opts...)
-	fsys, err := ftpfs.Dial(t.Context(), e.proxy.URL(e.srv.URL()), opts...)
-	if err != nil {
-		t.Fatalf("Dial through the proxy = %v", err)
-	}
-	t.Cleanup(func() { _ = fsys.Close() })
-	e.fsys = fsys
-	return e
-}
