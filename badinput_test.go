@@ -568,10 +568,10 @@ func biRoundTrip(t *testing.T, fsys *ftpfs.Fs, names []string) {
 		if err := afero.WriteFile(fsys, child, []byte(content), 0o644); err != nil {
 			t.Errorf("WriteFile(%q) = %v, want nil", child, err)
 		}
-		if got := biNames(t, fsys, dir); !slices.Equal(got, []string{name}) {
+		if got := readDirNames(t, fsys, dir); !slices.Equal(got, []string{name}) {
 			t.Errorf("ReadDir(%q) = %q, want [%q]", dir, got, name)
 		}
-		if got := biNames(t, fsys, "/"); !slices.Contains(got, name) || !slices.Contains(got, dir) {
+		if got := readDirNames(t, fsys, "/"); !slices.Contains(got, name) || !slices.Contains(got, dir) {
 			t.Errorf("ReadDir(/) = %q, want it to hold %q and %q", got, name, dir)
 		}
 		if data, err := afero.ReadFile(fsys, child); err != nil || string(data) != content {
@@ -591,20 +591,7 @@ func biRoundTrip(t *testing.T, fsys *ftpfs.Fs, names []string) {
 			}
 		}
 	}
-	if got := biNames(t, fsys, "/"); len(got) != 0 {
+	if got := readDirNames(t, fsys, "/"); len(got) != 0 {
 		t.Errorf("ReadDir(/) at the end = %q, want it empty", got)
 	}
-}
-
-func biNames(t *testing.T, fsys afero.Fs, dir string) []string {
-	t.Helper()
-	infos, err := afero.ReadDir(fsys, dir)
-	if err != nil {
-		t.Errorf("ReadDir(%q) = %v, want nil", dir, err)
-	}
-	var names []string
-	for _, fi := range infos {
-		names = append(names, fi.Name())
-	}
-	return names
 }
