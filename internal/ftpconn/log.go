@@ -14,7 +14,9 @@ const levelProtocol = slog.LevelDebug
 // protocolTap sees the plain text of a session's control channel, both
 // ways (see control). It logs it line by line at debug level, with the
 // argument of PASS hidden, and remembers the last "226" reply, whose text
-// tells of a listing the server cut short.
+// tells of a listing the server cut short, and the reply to the FEAT the
+// client library sends at login, so that the server's features are
+// learned without asking twice.
 type protocolTap struct {
 	logger *slog.Logger // nil: no logging
 	server string
@@ -22,6 +24,13 @@ type protocolTap struct {
 	mu      sync.Mutex
 	partial []byte // the unfinished last line received
 	last226 string
+	feat    *featReply // the reply to the last FEAT sent; nil before one
+}
+
+// featReply is a FEAT reply as the tap saw it.
+type featReply struct {
+	lines []string
+	done  bool // its final line was seen
 }
 
 func newProtocolTap(l *slog.Logger, server string) *protocolTap {
@@ -32,8 +41,13 @@ func newProtocolTap(l *slog.Logger, server string) *protocolTap {
 	return t
 }
 
-// sent logs the commands in p.
+// sent logs the commands in p, and notes a FEAT.
 func (t *protocolTap) sent(p []byte) {
+	if bytes.EqualFold(bytes.TrimRight(p, "\r\n"), []byte("FEAT")) {
+		t.mu.Lock()
+		t.feat = &featReply{}
+		t.mu.Unlock()
+	}
 	if t.logger == nil {
 		return
 	}
@@ -69,6 +83,10 @@ func (t *protocolTap) line(line []byte) {
 	if bytes.HasPrefix(line, []byte("226")) {
 		t.last226 = string(line)
 	}
+	if f := t.feat; f != nil && !f.done {
+		f.lines = append(f.lines, string(line))
+		f.done = endsReply(f.lines[0], line)
+	}
 	if t.logger != nil {
 		t.logger.Log(context.Background(), levelProtocol, "ftp", "server", t.server, "received", string(line))
 	}
@@ -81,6 +99,31 @@ func (t *protocolTap) takeLast226() string {
 	s := t.last226
 	t.last226 = ""
 	return s
+}
+
+// takeFeat returns the lines of the reply to the FEAT sent last, once
+// whole, and forgets it; false when there is none.
+func (t *protocolTap) takeFeat() ([]string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.feat
+	if f == nil || !f.done {
+		return nil, false
+	}
+	t.feat = nil
+	return f.lines, true
+}
+
+// endsReply reports whether line ends the reply that began with first:
+// a reply of one line ("211 End") ends with it; one of several
+// ("211-Features:") ends at a line with the same code and a space. Lines
+// that start otherwise (a garbled code) are taken as replies of one line.
+func endsReply(first string, line []byte) bool {
+	if len(first) < 4 || first[3] != '-' {
+		return true
+	}
+	return len(line) >= 4 && string(line[:3]) == first[:3] && line[3] == ' ' ||
+		len(line) == 3 && string(line) == first[:3]
 }
 
 // redactLine hides the password of a PASS command.

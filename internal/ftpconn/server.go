@@ -50,24 +50,32 @@ func (sv *Server) Feature(name string) (string, bool) {
 	return v, ok
 }
 
-// learn asks the server's features, once per server. A server without
-// FEAT (any reply but 211) has none.
+// learn learns the server's features, once per server: from the reply to
+// the FEAT the client library sent at login, as the tap saw it, or else by
+// asking again. A server without FEAT (any reply but 211) has none.
 func (sv *Server) learn(ctx context.Context, s *Session) error {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	if s.mode == ListDefault {
 		sv.mlsd = s.conn.IsTimePreciseInList()
 	}
+	// The client library sent FEAT at login; the tap kept its reply.
+	lines, ok := s.ctl.tap.takeFeat()
 	if sv.learned {
 		return nil
 	}
-	code, msg, err := s.ctl.exchange(0, "FEAT")
-	if err != nil {
-		return asReply("FEAT", err)
-	}
 	sv.features = map[string]string{}
-	if code == 211 {
-		for _, line := range strings.Split(msg, "\n") {
+	if ok {
+		ok = strings.HasPrefix(lines[0], "211")
+	} else {
+		code, msg, err := s.ctl.exchange(0, "FEAT")
+		if err != nil {
+			return asReply("FEAT", err)
+		}
+		lines, ok = strings.Split(msg, "\n"), code == 211
+	}
+	if ok {
+		for _, line := range lines {
 			if !strings.HasPrefix(line, " ") {
 				continue
 			}
