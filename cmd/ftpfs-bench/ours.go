@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/ftpfs/ftpfs"
@@ -44,6 +45,7 @@ func oursMain(args []string) int {
 	parallel := fl.Int("parallel", ftpsync.DefaultParallel, "Mirror's parallel transfers")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the whole run here")
 	maxConns := fl.Int("max-conns", 0, "ftpfs.WithMaxConns (0: the library's default)")
+	traceFile := fl.String("trace", "", "write an execution trace of the whole run here (go tool trace)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -60,6 +62,21 @@ func oursMain(args []string) int {
 		defer func() {
 			pprof.StopCPUProfile()
 			_ = f.Close() // the profile is best effort
+		}()
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer func() {
+			trace.Stop()
+			_ = f.Close() // the trace is best effort
 		}()
 	}
 	var opts []ftpfs.Option
