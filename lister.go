@@ -96,7 +96,10 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	if entries, ok := f.cache.Dir(dir); ok {
 		return entries, nil
 	}
-	if f.prefetch.await(dir) { // a prefetch of dir was in flight
+	// A prefetch of dir in flight fills the cache; so did one that ended
+	// since the look above (HasDir counts no second miss).
+	f.prefetch.await(dir)
+	if f.cache.HasDir(dir) {
 		if entries, ok := f.cache.Dir(dir); ok {
 			return entries, nil
 		}

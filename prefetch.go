@@ -92,11 +92,13 @@ func (p *prefetcher) passed(dir string) {
 }
 
 // await is called before a listing of dir: it waits for the prefetch of
-// dir in flight, if any, and reports whether it did (the listing is then
-// in the cache, unless it failed); else it takes dir out of the queue.
-func (p *prefetcher) await(dir string) bool {
+// dir in flight, if any (its listing is then in the cache, unless it
+// failed), or else takes dir out of the queue. A prefetch of dir that
+// ended before the call has stored its listing already: the caller looks
+// in the cache after await, whatever it found before.
+func (p *prefetcher) await(dir string) {
 	if p == nil {
-		return false
+		return
 	}
 	p.mu.Lock()
 	done, ok := p.inflight[dir]
@@ -107,13 +109,12 @@ func (p *prefetcher) await(dir string) bool {
 	}
 	p.mu.Unlock()
 	if !ok {
-		return false
+		return
 	}
 	select {
 	case <-done:
 	case <-p.fsys.life.Done():
 	}
-	return true
 }
 
 // read tells that dir was read with these entries: its subdirectories are

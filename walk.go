@@ -116,7 +116,8 @@ func (t *treeLister) work(ctx context.Context, helper bool) {
 		good := false
 		if s != nil {
 			var r fetched
-			if !f.prefetch.await(dir) || !f.cache.HasDir(dir) {
+			f.prefetch.await(dir) // a prefetch of dir in flight, or just ended, fills the cache
+			if !f.cache.HasDir(dir) {
 				r = f.fetch(ctx, s, dir, false)
 				if good = f.settled(dir, r); good {
 					entries = r.entries
