@@ -26,11 +26,9 @@
 //
 // # What each call costs
 //
-// A directory listing (MLSD where the server has it, else LIST, or STAT
-// on the control connection where a probe at the first listing found
-// that the server's STAT sends what its LIST does) fills a cache of
-// listings, and the file information of every entry in it comes from
-// there, so:
+// A directory listing (MLSD where the server has it, else LIST) fills a
+// cache of listings, and the file information of every entry in it comes
+// from there, so:
 //
 //   - Stat, Lstat, Exists: nothing when the parent directory's listing is
 //     cached (5 s by default), else one listing of the parent.

@@ -22,10 +22,8 @@ var sessionVerbs = map[string]bool{
 	"HOST": true, "MODE": true, "STRU": true, "LANG": true,
 }
 
-// listingVerbs are the directory listings. STAT with a path lists on the
-// control connection (ftpfs does where the server's STAT sends what its
-// LIST would).
-var listingVerbs = map[string]bool{"LIST": true, "MLSD": true, "NLST": true, "STAT": true}
+// listingVerbs are the directory listings.
+var listingVerbs = map[string]bool{"LIST": true, "MLSD": true, "NLST": true}
 
 // passiveVerbs each announce one data connection.
 var passiveVerbs = map[string]bool{"PASV": true, "EPSV": true, "PORT": true, "EPRT": true}

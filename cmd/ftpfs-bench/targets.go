@@ -65,15 +65,10 @@ func targetRows(sr *serverResult) [][]string {
 				switch id {
 				case "walk", "resync":
 					// One listing per directory of the tree, and one of the
-					// tree root's parent (to stat the root), as every peer does;
-					// on a server that lists with LIST, one more: the STAT that
-					// checks once whether STAT lists as LIST does.
-					l, limit := c.Listings(), wl.Dirs+1
-					if c.Verbs["LIST"] > 0 && c.Verbs["STAT"] > 0 {
-						limit++
-					}
-					add(id, name, "1 listing per directory (+1 for the root's parent, +1 for a STAT probe)",
-						fmt.Sprintf("%d listings for %d dirs", l, wl.Dirs), l <= limit)
+					// tree root's parent (to stat the root), as every peer does.
+					l := c.Listings()
+					add(id, name, "1 listing per directory (+1 for the root's parent)",
+						fmt.Sprintf("%d listings for %d dirs", l, wl.Dirs), l <= wl.Dirs+1)
 					if id == "walk" {
 						pf := c.PerFile(wl.Files)
 						add(id, name, "no per-file command", fmt.Sprintf("%.2f cmd/file", pf), pf == 0)

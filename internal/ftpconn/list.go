@@ -55,62 +55,11 @@ func (s *Session) List(ctx context.Context, dir string, inside bool) (Listing, e
 	return s.listLIST(ctx, dir)
 }
 
-// listLIST lists dir (the working directory when empty) as LIST would:
-// with STAT on the control connection where a probe found that STAT
-// sends the same lines (see statlist.go), else with LIST (listDashA).
-func (s *Session) listLIST(ctx context.Context, dir string) (Listing, error) {
-	if dir == "" {
-		return s.listDashA(ctx, dir)
-	}
-	if s.server.statLists() == supported {
-		l, ok, err := s.statList(ctx, s.listArg(dir))
-		switch {
-		case err != nil:
-			return l, err
-		case ok && bytes.Count(l.Data, []byte("\n")) < statListMax:
-			return l, nil
-		case ok:
-			// A big listing: STAT's reply would not say if the server
-			// cut it short (pure-ftpd cuts at 10,000 entries, and says
-			// so only in LIST's final reply).
-			return s.listDashA(ctx, dir)
-		}
-		// Refused: the path, or STAT? LIST tells.
-		l, err = s.listDashA(ctx, dir)
-		if err == nil {
-			s.server.setStatLists(unsupported)
-		}
-		return l, err
-	}
-	l, err := s.listDashA(ctx, dir)
-	if err == nil && s.server.statLists() == unknown && len(listingLines(l.Data)) > 0 {
-		// The probe: does STAT send what LIST sent?
-		sl, ok, statErr := s.statList(ctx, s.listArg(dir))
-		switch {
-		case Broken(statErr):
-			return l, statErr // the session is lost; the listing is not
-		case ok && statErr == nil && sameListing(sl.Data, l.Data):
-			s.server.setStatLists(supported)
-		default:
-			s.server.setStatLists(unsupported)
-		}
-	}
-	return l, err
-}
-
-// listArg is the argument LIST takes for dir on this server.
-func (s *Session) listArg(dir string) string {
-	if s.server.listDashA() == supported {
-		return "-a " + dir
-	}
-	return dir
-}
-
-// listDashA lists dir (the working directory when empty) with LIST -a,
+// listLIST lists dir (the working directory when empty) with LIST -a,
 // or LIST where the server refuses the option: a server whose refusal is
 // not known yet gets LIST -a, and after a refusal LIST, once; if LIST
 // works, the option is refused for good.
-func (s *Session) listDashA(ctx context.Context, dir string) (Listing, error) {
+func (s *Session) listLIST(ctx context.Context, dir string) (Listing, error) {
 	withA := strings.TrimSpace("-a " + dir)
 	switch s.server.listDashA() {
 	case unsupported:

@@ -7,7 +7,7 @@ import (
 )
 
 // Server is what one server can do, learned once and shared by all the
-// sessions of one Fs: its FEAT reply (read at the first login),
+// sessions of one Fs: its FEAT reply (asked for by the first session),
 // and the refusals the sessions met, each remembered with the fallback
 // that worked. Nothing here depends on the server's name or banner.
 type Server struct {
@@ -16,7 +16,6 @@ type Server struct {
 	features map[string]string // FEAT's lines: upper-case name → parameters
 	mlsd     bool              // listings are MLSD
 	dashA    support           // LIST -a <path>
-	stat     support           // STAT <path> lists as LIST does (statlist.go)
 	refused  map[string]bool   // commands the server does not have
 	links    LinksInMLSD
 	// linksProbed: a first MLSD listing was compared with LIST.
@@ -144,20 +143,6 @@ func (sv *Server) refuse(command string, err error) bool {
 		return true
 	}
 	return false
-}
-
-// statLists returns what is known of listing with STAT <path> (see
-// statlist.go).
-func (sv *Server) statLists() support {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	return sv.stat
-}
-
-func (sv *Server) setStatLists(v support) {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	sv.stat = v
 }
 
 // listDashA returns what is known of LIST -a <path>.

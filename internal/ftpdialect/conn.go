@@ -131,7 +131,7 @@ var handlers = map[string]func(*conn, string){
 	"RETR": (*conn).retr, "STOR": (*conn).stor, "APPE": (*conn).appe,
 	"SIZE": (*conn).size, "MDTM": (*conn).mdtm, "MFMT": (*conn).mfmt,
 	"MKD": (*conn).mkd, "RMD": (*conn).rmd, "DELE": (*conn).dele,
-	"RNFR": (*conn).rnfr, "RNTO": (*conn).rnto, "SITE": (*conn).site, "STAT": (*conn).stat,
+	"RNFR": (*conn).rnfr, "RNTO": (*conn).rnto, "SITE": (*conn).site,
 }
 
 func (c *conn) pass(arg string) {

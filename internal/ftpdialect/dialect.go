@@ -22,15 +22,6 @@ type Dialect struct {
 	// (inetutils, in.ftpd). Otherwise LIST of a link to a directory lists
 	// the target's entries, and LIST of a file names it by its base name.
 	ListNamesOperand bool
-	// StatLists makes "STAT <path>" send what LIST of that path would,
-	// as the lines of a reply "213-Status follows:" … "213 End of
-	// status." on the control connection (vsftpd, inetutils, in.ftpd).
-	// Otherwise STAT is not understood.
-	StatLists bool
-	// StatMaxLines, when not zero, silently cuts STAT's listing after
-	// that many lines, as pure-ftpd does at its LIST limit (which its
-	// LIST's final reply reports, and STAT's does not).
-	StatMaxLines int
 
 	// MLSDLinks is how MLSD and MLST show symbolic links.
 	MLSDLinks MLSDLinks
@@ -142,8 +133,7 @@ func Pyftpdlib() Dialect {
 }
 
 // Inetutils is the dialect of GNU inetutils ftpd 2.4: no MLSD nor MFMT,
-// LIST runs ls on the words of its argument (and so does STAT with a
-// path, on the control connection), 553 for STOR into a missing
+// LIST runs ls on the words of its argument, 553 for STOR into a missing
 // directory, and DELE that follows links.
 func Inetutils() Dialect {
 	return Dialect{
@@ -151,7 +141,6 @@ func Inetutils() Dialect {
 		ListArgs:            ListWords,
 		ListMissing:         ListMissingPathText,
 		ListNamesOperand:    true,
-		StatLists:           true,
 		StoreMissingDirCode: 553,
 		DeleFollowsLinks:    true,
 	}

@@ -17,52 +17,10 @@ import (
 // (ListArgs), what it says of a missing path (ListMissing), and how it
 // describes a file or a link (ListNamesOperand).
 func (c *conn) list(arg string) {
-	out, ok := c.listing(arg)
-	if !ok {
-		return
-	}
-	c.transfer(0, func(dc net.Conn) error {
-		_, err := dc.Write(out)
-		return err
-	})
-}
-
-// stat answers "STAT <path>" with what LIST would send, on the control
-// connection, where the dialect has StatLists; STAT with no path is the
-// server's status.
-func (c *conn) stat(arg string) {
-	switch {
-	case !c.d.StatLists:
-		c.reply(500, "'STAT': command not understood.")
-		return
-	case arg == "":
-		c.reply(211, "ftpdialect status: all well.")
-		return
-	}
-	out, ok := c.listing(arg)
-	if !ok {
-		return
-	}
-	if max := c.d.StatMaxLines; max > 0 {
-		if lines := bytes.SplitAfter(out, []byte("\n")); len(lines) > max {
-			out = bytes.Join(lines[:max], nil)
-		}
-	}
-	var b bytes.Buffer
-	b.WriteString("213-Status follows:\r\n")
-	b.Write(out)
-	b.WriteString("213 End of status.\r\n")
-	_ = c.c.SetWriteDeadline(time.Now().Add(dataTimeout))
-	_, _ = c.c.Write(b.Bytes()) // a broken connection ends run's next read
-}
-
-// listing is what LIST of arg sends, or false when it failed (its reply
-// sent).
-func (c *conn) listing(arg string) ([]byte, bool) {
 	req := c.listArgs(arg)
 	if req.optionsAsPath {
 		c.fail(550, "No such file or directory.")
-		return nil, false
+		return
 	}
 	lsLike := c.d.ListArgs == ListWords
 	shows := dirShows{dotFiles: req.all || !lsLike, dots: lsLike && req.all}
@@ -83,7 +41,7 @@ func (c *conn) listing(arg string) ([]byte, bool) {
 			case ListMissingEmpty: // nothing: the listing is empty
 			default:
 				c.failPath(550, v, err)
-				return nil, false
+				return
 			}
 			continue
 		}
@@ -108,7 +66,10 @@ func (c *conn) listing(arg string) ([]byte, bool) {
 		}
 		c.listDir(&out, v, shows)
 	}
-	return out.Bytes(), true
+	c.transfer(0, func(dc net.Conn) error {
+		_, err := dc.Write(out.Bytes())
+		return err
+	})
 }
 
 // listRequest is LIST's argument as the dialect reads it.
