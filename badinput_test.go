@@ -595,3 +595,81 @@ func biRoundTrip(t *testing.T, fsys *ftpfs.Fs, names []string) {
 		t.Errorf("ReadDir(/) at the end = %q, want it empty", got)
 	}
 }
+
+// biLineBreakNames are names with line breaks and reply-like text, made
+// on the server's disk (FTP cannot make them): "213 x" and "226 done"
+// would end a reply early if a listing came on the control connection.
+var biLineBreakNames = []string{"a\r\n213 x", "b\n226 done", "c\r", "d\n"}
+
+// suiteBadInputLineBreakNamesOnDisk: a directory holding names with line
+// breaks, made by someone else on the server's disk, still lists every
+// other entry (the odd names may come back as bad lines: an error naming
+// them), and the connection stays in step: calls after the listing get
+// their own replies.
+func suiteBadInputLineBreakNamesOnDisk(t *testing.T, s server) {
+	fsys, disk := s.freshDir(t)
+	if disk == "" {
+		t.Skip("the server's disk is not on this machine")
+	}
+	put(t, fsys, map[string]string{"0-before": "0", "z-after": "z"})
+	for _, name := range biLineBreakNames {
+		if err := os.WriteFile(filepath.Join(disk, name), []byte("odd"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Gone from the disk before the fresh directory's RemoveAll (cleanups
+	// run last first): over FTP they cannot be named.
+	t.Cleanup(func() {
+		for _, name := range biLineBreakNames {
+			_ = os.Remove(filepath.Join(disk, name))
+		}
+	})
+	fsys.Cache().Clear()
+	// The listing either shows the odd names (as MLSD's or LIST's lines
+	// allow) or says which lines it could not read; either way every
+	// other entry comes back, as os.ReadDir gives what it read with its
+	// error.
+	entries, err := fs.ReadDir(fsys.IOFS(), ".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	dir, openErr := fsys.Open(".")
+	if openErr != nil {
+		t.Fatal(openErr)
+	}
+	infos, readdirErr := dir.Readdir(-1)
+	_ = dir.Close()
+	var readdirNames []string
+	for _, fi := range infos {
+		readdirNames = append(readdirNames, fi.Name())
+	}
+	for _, want := range []string{"0-before", "z-after"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("fs.ReadDir(IOFS(), .) = %q, %v; want %q among them", names, err, want)
+		}
+		if !slices.Contains(readdirNames, want) {
+			t.Errorf("Readdir(-1) = %q, %v; want %q among them", readdirNames, readdirErr, want)
+		}
+	}
+	// The same connections serve what follows, in step. (A name the
+	// listing does not show may be one of the lines it could not read:
+	// Remove of it is an error, never a success.)
+	for range 3 {
+		if fi, err := fsys.Stat("z-after"); err != nil || fi.Size() != 1 {
+			t.Errorf("Stat(z-after) after the listing = %v, %v; want 1 byte", fi, err)
+		}
+		if err := fsys.Remove("missing"); err == nil {
+			t.Error("Remove(missing) after the listing = nil; want an error")
+		}
+	}
+	if err := fsys.Mkdir("made", 0o755); err != nil {
+		t.Errorf("Mkdir(made) after the listing = %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(disk, "made")); err != nil || !fi.IsDir() {
+		t.Errorf("the server's disk has %v, %v for made; want a directory", fi, err)
+	}
+	if data, err := afero.ReadFile(fsys, "0-before"); err != nil || string(data) != "0" {
+		t.Errorf("ReadFile(0-before) after the listing = %q, %v", data, err)
+	}
+}

@@ -33,7 +33,12 @@ func (f *File) next(op string, n int) ([]*FileInfo, error) {
 	d := f.dir
 	if !d.loaded {
 		entries, err := f.fs.readDirAt(f.path)
-		if err != nil {
+		switch {
+		case err != nil && n <= 0 && len(entries) > 0:
+			// As os: what could be read, and the error (lines no parser
+			// took, a listing the server cut short).
+			return entries, f.err(op, err)
+		case err != nil:
 			return nil, f.err(op, err)
 		}
 		d.entries, d.loaded = entries, true

@@ -278,6 +278,7 @@ var suite = []struct {
 	{"BadInputStatNilInfo", suiteBadInputStatNilInfo},
 	{"BadInputLongNames", suiteBadInputLongNames},
 	{"BadInputOddNames", suiteBadInputOddNames},
+	{"BadInputLineBreakNamesOnDisk", suiteBadInputLineBreakNamesOnDisk},
 	{"Differential", suiteDifferential},
 	{"DifferentialCases", suiteDifferentialCases},
 }
