@@ -56,8 +56,9 @@ func (f *File) next(op string, n int) ([]*FileInfo, error) {
 
 // ReadDir returns the next n entries of the directory, as fs.ReadDirFile
 // does: with n > 0, at most n entries and io.EOF once none are left; with
-// n <= 0, all the remaining entries. Symbolic links are described as
-// links.
+// n <= 0, all the remaining entries, or, when the listing has lines no
+// parser took or the server cut it short, the entries read and the error
+// (as os does). Symbolic links are described as links.
 func (f *File) ReadDir(n int) ([]fs.DirEntry, error) {
 	infos, err := f.next("readdir", n)
 	out := make([]fs.DirEntry, len(infos))
