@@ -35,6 +35,23 @@ type oursResult struct {
 	Secs    float64 `json:"secs"`    // Dial included
 }
 
+// record starts a recording of the whole run (a CPU profile, an
+// execution trace) into the file at path, and returns what ends it.
+func record(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		_ = f.Close() // the start's error is what matters
+		return nil, err
+	}
+	return func() {
+		stop()
+		_ = f.Close() // the recording is best effort
+	}, nil
+}
+
 // oursMain runs the hidden subcommand and returns the exit code.
 func oursMain(args []string) int {
 	fl := flag.NewFlagSet(oursCommand, flag.ContinueOnError)
@@ -49,35 +66,21 @@ func oursMain(args []string) int {
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
+	recordings := []struct {
+		path  string
+		start func(io.Writer) error
+		stop  func()
+	}{{*cpuprofile, pprof.StartCPUProfile, pprof.StopCPUProfile}, {*traceFile, trace.Start, trace.Stop}}
+	for _, r := range recordings {
+		if r.path == "" {
+			continue
+		}
+		stop, err := record(r.path, r.start, r.stop)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer func() {
-			pprof.StopCPUProfile()
-			_ = f.Close() // the profile is best effort
-		}()
-	}
-	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		if err := trace.Start(f); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer func() {
-			trace.Stop()
-			_ = f.Close() // the trace is best effort
-		}()
+		defer stop()
 	}
 	var opts []ftpfs.Option
 	if *maxConns > 0 {
