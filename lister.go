@@ -98,7 +98,7 @@ func (f *Fs) listDir(dir string) ([]parsers.Entry, error) {
 	}
 	// A prefetch of dir in flight fills the cache; so did one that ended
 	// since the look above (HasDir counts no second miss).
-	f.prefetch.await(dir)
+	f.prefetch.await(f.ctx, dir)
 	if f.cache.HasDir(dir) {
 		if entries, ok := f.cache.Dir(dir); ok {
 			return entries, nil

@@ -1,12 +1,13 @@
 package ftpfs
 
 import (
-	"github.com/ftpfs/ftpfs/internal/ftpconn"
+	"context"
 	"path"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/ftpfs/ftpfs/internal/ftpconn"
 	"github.com/ftpfs/ftpfs/parsers"
 )
 
@@ -93,10 +94,11 @@ func (p *prefetcher) passed(dir string) {
 
 // await is called before a listing of dir: it waits for the prefetch of
 // dir in flight, if any (its listing is then in the cache, unless it
-// failed), or else takes dir out of the queue. A prefetch of dir that
-// ended before the call has stored its listing already: the caller looks
-// in the cache after await, whatever it found before.
-func (p *prefetcher) await(dir string) {
+// failed), or until ctx (the caller's) ends, or else takes dir out of the
+// queue. A prefetch of dir that ended before the call has stored its
+// listing already: the caller looks in the cache after await, whatever it
+// found before.
+func (p *prefetcher) await(ctx context.Context, dir string) {
 	if p == nil {
 		return
 	}
@@ -113,7 +115,7 @@ func (p *prefetcher) await(dir string) {
 	}
 	select {
 	case <-done:
-	case <-p.fsys.life.Done():
+	case <-ctx.Done():
 	}
 }
 

@@ -116,7 +116,7 @@ func (t *treeLister) work(ctx context.Context, helper bool) {
 		good := false
 		if s != nil {
 			var r fetched
-			f.prefetch.await(dir) // a prefetch of dir in flight, or just ended, fills the cache
+			f.prefetch.await(ctx, dir) // a prefetch of dir in flight, or just ended, fills the cache
 			if !f.cache.HasDir(dir) {
 				r = f.fetch(ctx, s, dir, false)
 				if good = f.settled(dir, r); good {
