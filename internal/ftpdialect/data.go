@@ -45,6 +45,15 @@ func (c *conn) closePassive() {
 	}
 }
 
+// sendListing sends a listing's bytes as a data transfer ending with 226
+// (or end, when not zero).
+func (c *conn) sendListing(end int, listing []byte) {
+	c.transfer(end, func(dc net.Conn) error {
+		_, err := dc.Write(listing)
+		return err
+	})
+}
+
 // transfer runs a data transfer: 150, the data connection, move, 226
 // (or end, when not zero). move gets the data connection.
 func (c *conn) transfer(end int, move func(net.Conn) error) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,10 +65,7 @@ func (c *conn) list(arg string) {
 		}
 		c.listDir(&out, v, shows)
 	}
-	c.transfer(0, func(dc net.Conn) error {
-		_, err := dc.Write(out.Bytes())
-		return err
-	})
+	c.sendListing(0, out.Bytes())
 }
 
 // listRequest is LIST's argument as the dialect reads it.
@@ -230,10 +226,7 @@ func (c *conn) nlst(arg string) {
 	for _, e := range entries {
 		out.WriteString(e.Name() + "\r\n")
 	}
-	c.transfer(0, func(dc net.Conn) error {
-		_, err := dc.Write(out.Bytes())
-		return err
-	})
+	c.sendListing(0, out.Bytes())
 }
 
 // knownFacts are the MLSD facts the server can send.
@@ -264,10 +257,7 @@ func (c *conn) mlsd(arg string) {
 			out.WriteString(line + "\r\n")
 		}
 	}
-	c.transfer(c.d.MLSDEndCode, func(dc net.Conn) error {
-		_, err := dc.Write(out.Bytes())
-		return err
-	})
+	c.sendListing(c.d.MLSDEndCode, out.Bytes())
 }
 
 func (c *conn) mlst(arg string) {
