@@ -61,7 +61,7 @@ func parseFlags(fl *flag.FlagSet, args []string) (config, error) {
 	fl.IntVar(&c.Parallel, "parallel", 4, "parallel transfers of the mirrors (ours and the peers)")
 	fl.StringVar(&workloads, "workloads", strings.Join(allWorkloads, ","), "workloads to run, comma-separated")
 	fl.StringVar(&only, "servers", "", "limit the servers of the environment to these names (vsftpd,pureftpd,proftpd)")
-	fl.Var(&servers, "server", "a server by `name=URL,root=DIR` instead of the FTPFS_* environment (repeatable; root is the server's root on local disk, required)")
+	fl.Var(&servers, "server", "a server by `name=URL,root=DIR[,pidfile=FILE]` instead of the FTPFS_* environment (repeatable; root is the server's root on local disk, required; with the daemon's pid file each run also measures the server's processor time)")
 	fl.StringVar(&settle, "settle", "proftpd=1.1s", "pause before each run, per server (`name=duration,...`): proftpd delays the greeting of a connection that follows a session ended less than ~1 s before, which would charge each contender for the one before it")
 	fl.StringVar(&count, "count", "ours", "which contenders get a counting run through the command-counting proxy: ours or all")
 	fl.StringVar(&c.ProfileDir, "profile", "", "write CPU profiles of one extra run of each of ours into this directory")

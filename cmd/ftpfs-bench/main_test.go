@@ -73,8 +73,12 @@ func TestParseFlags(t *testing.T) {
 	if c.Rounds != 5 || c.BigSize != 64<<20 || strings.Join(c.Workloads, ",") != "walk,resync" || !c.CountPeers {
 		t.Errorf("config = %+v", c)
 	}
-	if len(c.Servers) != 1 || c.Servers[0].port != "2121" || c.Servers[0].pass != "p" || c.Servers[0].Root != root {
+	if len(c.Servers) != 1 || c.Servers[0].port != "2121" || c.Servers[0].pass != "p" || c.Servers[0].Root != root || c.Servers[0].PIDFile != "" {
 		t.Errorf("servers = %+v", c.Servers)
+	}
+	s, err := parseServerFlag("x=ftp://u:p@127.0.0.1:2121/,root=" + root + ",pidfile=/run/x.pid")
+	if err != nil || s.Root != root || s.PIDFile != "/run/x.pid" || s.port != "2121" {
+		t.Errorf("with pidfile: %+v, %v", s, err)
 	}
 	for _, bad := range [][]string{{"-workloads", "nope"}, {"-count", "some"}, {"-rounds", "0"}, {"-server", "x=ftp://h/"}, {"-server", "x=ftps://h/,root=" + root}} {
 		fl := flag.NewFlagSet("t", flag.ContinueOnError)
@@ -89,10 +93,10 @@ func TestServersFromEnv(t *testing.T) {
 	root := t.TempDir()
 	env := map[string]string{
 		"FTPFS_PROFTPD_URL": "ftp://a:b@127.0.0.1:2123/", "FTPFS_PROFTPD_ROOT": root,
-		"FTPFS_VSFTPD_URL": "ftp://a:b@127.0.0.1:2121/", "FTPFS_VSFTPD_ROOT": root,
+		"FTPFS_VSFTPD_URL": "ftp://a:b@127.0.0.1:2121/", "FTPFS_VSFTPD_ROOT": root, "FTPFS_VSFTPD_PIDFILE": "/run/v.pid",
 	}
 	got, err := serversFromEnv(func(k string) string { return env[k] }, nil)
-	if err != nil || len(got) != 2 || got[0].Name != "vsftpd" || got[1].Name != "proftpd" {
+	if err != nil || len(got) != 2 || got[0].Name != "vsftpd" || got[1].Name != "proftpd" || got[0].PIDFile != "/run/v.pid" || got[1].PIDFile != "" {
 		t.Fatalf("serversFromEnv = %+v, %v", got, err)
 	}
 	got, _ = serversFromEnv(func(k string) string { return env[k] }, []string{"proftpd"})
@@ -149,9 +153,9 @@ func TestWriteMarkdown(t *testing.T) {
 func TestOutcomeRowAndTargets(t *testing.T) {
 	wl := &workload{ID: "download", Bytes: 1e9, Files: 1}
 	ours := &outcome{Contender: &contender{Name: "ours", Role: roleOurs}, Samples: []sample{
-		{Wall: 2 * time.Second, CPU: time.Second, MaxRSS: 10 << 20, Note: "in-process 1.5 s after login"},
-		{Wall: 1 * time.Second, CPU: time.Second, MaxRSS: 12 << 20, Note: "in-process 0.5 s after login"},
-		{Wall: 3 * time.Second, CPU: time.Second, MaxRSS: 11 << 20, Note: "in-process 2.5 s after login"},
+		{Wall: 2 * time.Second, CPU: time.Second, MaxRSS: 10 << 20, ServerCPU: 3 * time.Second, Note: "in-process 1.5 s after login"},
+		{Wall: 1 * time.Second, CPU: time.Second, MaxRSS: 12 << 20, ServerCPU: 2 * time.Second, Note: "in-process 0.5 s after login"},
+		{Wall: 3 * time.Second, CPU: time.Second, MaxRSS: 11 << 20, ServerCPU: 4 * time.Second, Note: "in-process 2.5 s after login"},
 	}}
 	peer := &outcome{Contender: &contender{Name: "peer", Role: rolePeer}, Samples: []sample{{Wall: 4 * time.Second}, {Err: fmt.Errorf("boom")}}}
 	peer2 := &outcome{Contender: &contender{Name: "peer2", Role: rolePeer}, Samples: []sample{{Wall: 1 * time.Second}}}
@@ -161,12 +165,16 @@ func TestOutcomeRowAndTargets(t *testing.T) {
 	if o != peer2 || best != time.Second {
 		t.Fatalf("best peer = %v %v (a peer that failed once must not count)", o, best)
 	}
+	defer func(n int) { cores = n }(cores)
+	cores = 2
 	row := outcomeRow(wl, ours, best, time.Second)
+	// busy: (1 s of client + 3 s of server) over 2 s on 2 processors.
 	if row[1] != "**ours**" || row[2] != "2.000" || row[3] != "1.000–3.000" || row[4] != "2.00" || row[5] != "2.00" ||
-		row[6] != "500 MB/s" || row[7] != "12.0" || row[8] != "1.00" || !strings.Contains(row[10], "1.500 s after login") {
+		row[6] != "500 MB/s" || row[7] != "12.0" || row[8] != "1.00" || row[9] != "3.00" || row[10] != "100 %" ||
+		!strings.Contains(row[12], "1.500 s after login") {
 		t.Errorf("row = %q", row)
 	}
-	if row := outcomeRow(wl, peer, best, 0); !strings.Contains(row[2], "1 of 2 ok") || !strings.Contains(row[10], "FAILED: boom") {
+	if row := outcomeRow(wl, peer, best, 0); !strings.Contains(row[2], "1 of 2 ok") || !strings.Contains(row[12], "FAILED: boom") || row[9] != "—" {
 		t.Errorf("failed peer row = %q", row)
 	}
 	rows := targetRows(&serverResult{Server: server{Name: "s"}, Workloads: []*workloadResult{wr}})

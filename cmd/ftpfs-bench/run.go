@@ -16,8 +16,11 @@ type sample struct {
 	Wall   time.Duration
 	CPU    time.Duration // user + system time of the process (zero for in-process floors)
 	MaxRSS int64         // peak resident set size in bytes (zero for in-process floors)
-	Err    error
-	Note   string // what the check after the run found worth saying
+	// ServerCPU is the daemon's processor time during the run (zero when
+	// not measured: no pid file, or a floor).
+	ServerCPU time.Duration
+	Err       error
+	Note      string // what the check after the run found worth saying
 }
 
 // procResult is what a finished child process left behind.

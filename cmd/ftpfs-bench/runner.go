@@ -122,13 +122,58 @@ func (e *env) runOnce(ctx context.Context, s server, c *contender, target server
 		if profile != "" {
 			argv = append(argv, "-cpuprofile", profile)
 		}
+		server := e.serverClock(s)
 		r := runProcess(ctx, e.cfg.Timeout, c.DiscardStdout, env, argv...)
 		smp, stdout = r.sample, r.Stdout
+		smp.ServerCPU = server()
 	}
 	if smp.Err == nil && c.Check != nil {
 		smp.Note, smp.Err = c.Check(stdout)
 	}
 	return smp
+}
+
+// serverClock starts measuring the processor time of s's daemon, once
+// the sessions of earlier runs are reaped, and returns the function that
+// ends the measurement: it waits for the run's sessions to be reaped too,
+// and returns the time the daemon used, or zero (with a line in the log)
+// when the daemon's pid file is unknown or a reading fails.
+func (e *env) serverClock(s server) func() time.Duration {
+	none := func() time.Duration { return 0 }
+	if s.PIDFile == "" {
+		return none
+	}
+	d := daemonCPU{pidFile: s.PIDFile}
+	const reaped = 5 * time.Second
+	failed := func(err error) func() time.Duration {
+		if !e.noServerCPU[s.Name] {
+			logf("  %s: server CPU not measured: %v", s.Name, err)
+			if e.noServerCPU == nil {
+				e.noServerCPU = map[string]bool{}
+			}
+			e.noServerCPU[s.Name] = true
+		}
+		return none
+	}
+	if err := d.idle(reaped); err != nil {
+		return failed(err)
+	}
+	before, err := d.read()
+	if err != nil {
+		return failed(err)
+	}
+	return func() time.Duration {
+		if err := d.idle(reaped); err != nil {
+			failed(err)
+			return 0
+		}
+		after, err := d.read()
+		if err != nil {
+			failed(err)
+			return 0
+		}
+		return after - before
+	}
 }
 
 // countOnce runs c once through a counting proxy in front of s.

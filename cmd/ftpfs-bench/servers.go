@@ -13,12 +13,15 @@ type server struct {
 	Name string
 	URL  string // ftp://user:pass@host:port/ (plain FTP only)
 	Root string // the server's root directory on local disk ("" if unknown)
+	// PIDFile is the daemon's pid file ("" if unknown): with it, each run
+	// also measures the daemon's processor time (see daemonCPU).
+	PIDFile string
 
 	host, port, user, pass string
 }
 
 // knownServers are the daemons of scripts/ftpd.sh, by the names of their
-// FTPFS_<NAME>_URL and FTPFS_<NAME>_ROOT exports.
+// FTPFS_<NAME>_URL, FTPFS_<NAME>_ROOT and FTPFS_<NAME>_PIDFILE exports.
 var knownServers = []string{"vsftpd", "pureftpd", "proftpd"}
 
 // serversFromEnv returns the servers whose URL is exported, in the order
@@ -38,22 +41,28 @@ func serversFromEnv(getenv func(string) string, only []string) ([]server, error)
 		if err != nil {
 			return nil, err
 		}
+		s.PIDFile = getenv(env + "_PIDFILE")
 		out = append(out, s)
 	}
 	return out, nil
 }
 
-// parseServerFlag reads "name=URL[,root=DIR]".
+// parseServerFlag reads "name=URL[,root=DIR][,pidfile=FILE]".
 func parseServerFlag(v string) (server, error) {
 	name, rest, ok := strings.Cut(v, "=")
 	if !ok || name == "" {
-		return server{}, fmt.Errorf("-server %q: want name=URL[,root=DIR]", v)
+		return server{}, fmt.Errorf("-server %q: want name=URL[,root=DIR][,pidfile=FILE]", v)
 	}
-	raw, root := rest, ""
-	if i := strings.LastIndex(rest, ",root="); i >= 0 {
-		raw, root = rest[:i], rest[i+len(",root="):]
+	raw, root, pidFile := rest, "", ""
+	if i := strings.LastIndex(raw, ",pidfile="); i >= 0 {
+		raw, pidFile = raw[:i], raw[i+len(",pidfile="):]
 	}
-	return parseServer(name, raw, root)
+	if i := strings.LastIndex(raw, ",root="); i >= 0 {
+		raw, root = raw[:i], raw[i+len(",root="):]
+	}
+	s, err := parseServer(name, raw, root)
+	s.PIDFile = pidFile
+	return s, err
 }
 
 func parseServer(name, raw, root string) (server, error) {

@@ -44,6 +44,18 @@ func (o *outcome) cpu() []time.Duration {
 	return pick(o.ok(), func(s sample) time.Duration { return s.CPU })
 }
 
+// serverCPU picks the daemon's processor time of the successful samples
+// that measured it.
+func (o *outcome) serverCPU() []time.Duration {
+	var out []time.Duration
+	for _, s := range o.ok() {
+		if s.ServerCPU > 0 {
+			out = append(out, s.ServerCPU)
+		}
+	}
+	return out
+}
+
 // peakRSS is the highest peak RSS of the successful runs, in bytes.
 func (o *outcome) peakRSS() int64 {
 	var m int64

@@ -3,13 +3,17 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 )
 
 // tableHeader is the header of every server's table.
 var tableHeader = []string{"workload", "contender", "median s", "min–max s", "× best peer", "× floor",
-	"rate", "peak RSS MiB", "CPU s", "FTP commands (counting run)", "notes"}
+	"rate", "peak RSS MiB", "CPU s", "server CPU s", "busy", "FTP commands (counting run)", "notes"}
+
+// cores is the number of processors the client and the servers share.
+var cores = runtime.NumCPU()
 
 // writeServerTable writes one server's results as a Markdown table.
 func writeServerTable(w io.Writer, sr *serverResult) {
@@ -28,7 +32,7 @@ func writeServerTable(w io.Writer, sr *serverResult) {
 // outcomeRow is one contender's row.
 func outcomeRow(wl *workload, o *outcome, peer, floor time.Duration) []string {
 	walls := o.wall()
-	row := []string{wl.ID, o.Contender.Name, "—", "—", "—", "—", "—", "—", "—", "—", o.notes()}
+	row := []string{wl.ID, o.Contender.Name, "—", "—", "—", "—", "—", "—", "—", "—", "—", "—", o.notes()}
 	if o.Contender.Role == roleOurs {
 		row[1] = "**" + row[1] + "**"
 	}
@@ -50,16 +54,31 @@ func outcomeRow(wl *workload, o *outcome, peer, floor time.Duration) []string {
 		row[7] = fmt.Sprintf("%.1f", float64(rss)/(1<<20))
 		row[8] = fmt.Sprintf("%.2f", median(o.cpu()).Seconds())
 	}
+	if server := median(o.serverCPU()); server > 0 {
+		row[9] = fmt.Sprintf("%.2f", server.Seconds())
+		row[10] = fmt.Sprintf("%.0f %%", 100*busy(median(o.cpu())+server, m, cores))
+	}
 	if d := o.inProcess(); d > 0 {
-		row[10] = strings.TrimPrefix(fmt.Sprintf("%s; %.3f s after login, in process", row[10], d.Seconds()), "; ")
+		row[12] = strings.TrimPrefix(fmt.Sprintf("%s; %.3f s after login, in process", row[12], d.Seconds()), "; ")
 	}
 	if o.Counts != nil {
-		row[9] = o.Counts.Summary(wl.Files, wl.Dirs)
+		row[11] = o.Counts.Summary(wl.Files, wl.Dirs)
 	}
 	if o.failed() {
 		row[2] += fmt.Sprintf(" (%d of %d ok)", len(walls), len(o.Samples))
 	}
 	return row
+}
+
+// busy is the share of the machine's processors that cpu, spent by the
+// client and the server together in wall time, kept busy: near 1, the
+// run was bound by the processors, and no client could be much faster
+// without making the server (or itself) work less.
+func busy(cpu, wall time.Duration, cores int) float64 {
+	if wall <= 0 || cores <= 0 {
+		return 0
+	}
+	return float64(cpu) / float64(wall) / float64(cores)
 }
 
 // rate is the throughput of one run of wl in median time m.

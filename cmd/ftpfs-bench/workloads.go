@@ -28,6 +28,9 @@ type env struct {
 	obscured map[string]string // passwords as rclone wants them
 	missing  map[string]string
 	rssFloor int64 // peak RSS the launcher reports for /bin/true
+	// noServerCPU names the servers whose processor time could not be
+	// measured (said once in the log).
+	noServerCPU map[string]bool
 }
 
 // serverPath is name under s's root on local disk.
