@@ -3,6 +3,7 @@ package ftpfs_test
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/ftpfs/ftpfs"
@@ -52,4 +53,27 @@ func hasName(entries []fs.DirEntry, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestListingWithAnOverlongLine: a listing line longer than the client
+// library's line reader takes (64 KiB) is read whole, with the lines after
+// it. The library used to read every listing line by line, and gave up,
+// with the listing, at such a line.
+func TestListingWithAnOverlongLine(t *testing.T) {
+	long := strings.Repeat("x", 70_000)
+	for _, mode := range []struct {
+		name   string
+		server []ftpfstest.Option
+		client []ftpfs.Option
+	}{{"MLSD", nil, nil}, {"LIST", []ftpfstest.Option{ftpfstest.WithoutMLSD()}, []ftpfs.Option{ftpfs.WithoutMLSD()}}} {
+		t.Run(mode.name, func(t *testing.T) {
+			backing := afero.NewMemMapFs()
+			writeFiles(t, backing, map[string]string{"dir/a": "a", "dir/" + long: "l", "dir/z": "z"})
+			fsys, _ := serve(t, backing, mode.server, mode.client...)
+			entries, err := fs.ReadDir(fsys.IOFS(), "dir")
+			if err != nil || len(entries) != 3 || entries[0].Name() != "a" || entries[1].Name() != long || entries[2].Name() != "z" {
+				t.Fatalf("ReadDir = %d entries, %v; want a, the 70,000-byte name and z", len(entries), err)
+			}
+		})
+	}
 }

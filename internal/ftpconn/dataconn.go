@@ -94,15 +94,17 @@ func (s *Session) takeData() *dataConn {
 //     with a *StalledError instead of waiting forever;
 //   - it counts the bytes written (an upload's size, for the check after
 //     it);
-//   - for a listing it keeps the raw bytes (the library parses listings
-//     itself and drops what it cannot parse, mode bits and owners
-//     included), and the connection's own failure, which the server's
-//     final reply may not show.
+//   - for a listing it keeps the raw bytes, and the connection's own
+//     failure, which the server's final reply may not show. The library
+//     parses listings itself, drops what it cannot parse (mode bits and
+//     owners included) and returns entries we would not use: it is shown
+//     an empty listing, so that it spends no time parsing (see Read).
 type dataConn struct {
 	net.Conn
 	timeout time.Duration
 	written int64
 	capture *bytes.Buffer // a listing's bytes; nil for a file transfer
+	drained bool          // the listing is read to its end, into capture
 	failed  error         // the first failure of a read, other than io.EOF
 	expired atomic.Bool   // abort expired the deadlines: not a stall
 	onStall func()        // called on a stall (Session.dataStalled); may be nil
@@ -114,16 +116,38 @@ type dataConn struct {
 	closedAt time.Time
 }
 
+// Read reads a download for the client library. A listing is read to
+// its end into the capture at the first call, and the library gets its
+// end at once (or the error that ended it): the parsers read the capture.
 func (c *dataConn) Read(p []byte) (int, error) {
+	if c.capture == nil {
+		return c.read(p)
+	}
+	if !c.drained {
+		c.drained = true
+		if _, err := c.capture.ReadFrom(dataReader{c}); err != nil {
+			return 0, err
+		}
+	}
+	if c.failed != nil {
+		return 0, c.failed
+	}
+	return 0, io.EOF
+}
+
+// dataReader reads the data connection with its deadlines and its
+// failure kept (dataConn.read), for bytes.Buffer.ReadFrom.
+type dataReader struct{ c *dataConn }
+
+func (r dataReader) Read(p []byte) (int, error) { return r.c.read(p) }
+
+func (c *dataConn) read(p []byte) (int, error) {
 	if c.timeout > 0 {
 		// Both directions: a TLS read also writes (the handshake, on
 		// the first read of a listing or download).
 		_ = c.Conn.SetDeadline(time.Now().Add(c.timeout)) // a failure shows up in the read
 	}
 	n, err := c.Conn.Read(p)
-	if c.capture != nil {
-		c.capture.Write(p[:n])
-	}
 	if err != nil && err != io.EOF {
 		err = c.stalled(err)
 		if c.failed == nil {
