@@ -1,9 +1,15 @@
 package ftpconn
 
 import (
+	"context"
 	"log/slog"
+	"net"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/ftpfs/ftpfs/ftpfstest"
+	"github.com/spf13/afero"
 )
 
 // TestTapKeepsFeatReply feeds the tap a FEAT and its reply, cut at every
@@ -49,5 +55,38 @@ func TestTapNoFeat(t *testing.T) {
 	tap.received([]byte("215 UNIX Type: L8\r\n"))
 	if got, ok := tap.takeFeat(); ok {
 		t.Errorf("takeFeat() after SYST = %q, true; want none", got)
+	}
+}
+
+// TestLearnAsksFeatWhenTapSawNone: a server profile learnt on a session
+// whose tap holds no FEAT reply (here: the first profile took it) sends
+// FEAT itself, once, and learns the same features.
+func TestLearnAsksFeatWhenTapSawNone(t *testing.T) {
+	srv := ftpfstest.NewServer(afero.NewMemMapFs())
+	defer srv.Close()
+	host, _, _ := net.SplitHostPort(srv.Addr())
+	cfg := &Config{Address: srv.Addr(), Host: host, User: srv.User(), Password: srv.Password(),
+		Dialer: (&net.Dialer{}).DialContext, DialTimeout: 5 * time.Second, Timeout: time.Minute,
+		Logger: slog.New(slog.DiscardHandler)}
+	first := NewServer()
+	s, err := Dial(context.Background(), cfg, first, ListDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want, ok := first.Feature("MLST")
+	if !ok {
+		t.Fatal("the login's FEAT reply taught no MLST")
+	}
+	feats := srv.Commands()["FEAT"]
+	second := NewServer()
+	if err := second.learn(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := second.Feature("MLST"); !ok || got != want {
+		t.Errorf("learnt by asking: MLST %q, %v; want %q", got, ok, want)
+	}
+	if n := srv.Commands()["FEAT"]; n != feats+1 {
+		t.Errorf("FEAT sent %d times more; want once", n-feats)
 	}
 }
