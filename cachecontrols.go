@@ -53,7 +53,10 @@ func (c CacheControls) Len() int { return c.f.cache.Len() }
 func (c CacheControls) Stats() cache.Stats { return c.f.cache.Stats() }
 
 // Clear forgets everything.
-func (c CacheControls) Clear() { c.f.cache.Clear() }
+func (c CacheControls) Clear() {
+	c.f.cache.Clear()
+	c.f.linkChecks.clear()
+}
 
 // Invalidate forgets what the cache knows of the named file or directory,
 // everything below it, and its parent's listing: the next Stat or

@@ -13,8 +13,9 @@ import (
 // as its target (pyftpdlib), and some leave dangling links and loops out
 // (proftpd, pyftpdlib). LIST always shows links as links. So the Fs
 // compares with LIST the first MLSD listing that hints at links (one
-// extra listing, once per server; see hintsAtLinks), and every later LIST it makes for other reasons (link
-// targets, names MLSD lacks) too; once a comparison finds a link MLSD hid,
+// extra listing, once per server; see hintsAtLinks), and every later LIST
+// it makes for other reasons (link targets, and names MLSD lacks: once per
+// directory, see linkChecks) too; once a comparison finds a link MLSD hid,
 // every MLSD listing on that server is completed with LIST's links (two
 // listings per directory from then on).
 
@@ -122,17 +123,19 @@ func (f *Fs) mergeLinks(entries, listed []parsers.Entry) []parsers.Entry {
 }
 
 // hiddenLink returns the entry of the link named name in dir that
-// dir's MLSD listing may have left out, as LIST shows it.
-func (f *Fs) hiddenLink(dir, name string, mlsdEntries []parsers.Entry) (parsers.Entry, bool) {
-	listed, err := f.listWithLIST(dir)
+// dir's MLSD listing may have left out, as LIST shows it (found), and
+// whether LIST listed dir (listed; a failed LIST leaves the answer to
+// MLSD).
+func (f *Fs) hiddenLink(dir, name string, mlsdEntries []parsers.Entry) (e parsers.Entry, found, listed bool) {
+	entries, err := f.listWithLIST(dir)
 	if err != nil {
-		return parsers.Entry{}, false // the answer stays MLSD's
+		return parsers.Entry{}, false, false
 	}
-	f.mergeLinks(mlsdEntries, listed)
-	for _, e := range listed {
+	f.mergeLinks(mlsdEntries, entries)
+	for _, e := range entries {
 		if e.Name == name && e.Type == parsers.TypeLink {
-			return e, true
+			return e, true, true
 		}
 	}
-	return parsers.Entry{}, false
+	return parsers.Entry{}, false, true
 }

@@ -44,15 +44,15 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if p == "/" {
 		return rootEntry("/"), nil
 	}
+	dir, name := splitPath(p)
 	switch e, found := f.cache.Get(p); found {
 	case cache.Hit:
 		return e, nil
 	case cache.NotExist:
-		if !f.mayHideLinks() {
+		if !f.mayHideLinks() || f.linksChecked(dir) {
 			return parsers.Entry{}, fs.ErrNotExist
 		}
 	}
-	dir, name := splitPath(p)
 	entries, err := f.listDir(dir)
 	switch {
 	case err == nil:
@@ -81,12 +81,17 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if err != nil { // a partial listing cannot prove that the name is missing
 		return parsers.Entry{}, err
 	}
-	if f.mayHideLinks() {
+	if f.mayHideLinks() && !f.linksChecked(dir) {
 		// Some servers' MLSD leaves out dangling links and link loops:
 		// ask LIST before saying the name is missing.
-		if e, ok := f.hiddenLink(dir, name, entries); ok {
+		generation := f.generation.Load()
+		e, found, listed := f.hiddenLink(dir, name, entries)
+		if found {
 			f.cache.Put(p, e)
 			return e, nil
+		}
+		if listed {
+			f.linkChecks.done(dir, generation)
 		}
 	}
 	return parsers.Entry{}, fs.ErrNotExist
