@@ -81,7 +81,7 @@ func targetRows(sr *serverResult) [][]string {
 						fmt.Sprintf("%d listings, %.0f commands (%s)", l, pf, c.Breakdown()), l == 0 && pf <= 3)
 				case "small":
 					pf := c.PerFile(wl.Files)
-					add(id, name, "≤ 2 commands per file (PASV/EPSV/PRET not counted)", fmt.Sprintf("%.2f (%s)", pf, c.Breakdown()), pf <= 2)
+					add(id, name, "≤ 2 commands per file (PASV/EPSV/PRET not counted)", fmt.Sprintf("%.3f (%s)", pf, c.Breakdown()), pf <= 2)
 					data := c.DataOpened - c.Listings()
 					add(id, name, "≤ 1 data connection per file",
 						fmt.Sprintf("%d for %d files (%d passive-mode commands)", data, wl.Files, c.Passive()-c.Listings()), data <= wl.Files)
