@@ -158,7 +158,7 @@ func TestOutcomeRowAndTargets(t *testing.T) {
 		{Wall: 3 * time.Second, CPU: time.Second, MaxRSS: 11 << 20, ServerCPU: 4 * time.Second, Note: "in-process 2.5 s after login"},
 	}}
 	peer := &outcome{Contender: &contender{Name: "peer", Role: rolePeer}, Samples: []sample{{Wall: 4 * time.Second}, {Err: fmt.Errorf("boom")}}}
-	peer2 := &outcome{Contender: &contender{Name: "peer2", Role: rolePeer}, Samples: []sample{{Wall: 1 * time.Second}}}
+	peer2 := &outcome{Contender: &contender{Name: "peer2", Role: rolePeer}, Samples: []sample{{Wall: 1 * time.Second, ServerCPU: time.Second}}}
 	floor := &outcome{Contender: &contender{Name: "floor", Role: roleFloor}, Samples: []sample{{Wall: time.Second}}}
 	wr := &workloadResult{Workload: wl, Outcomes: []*outcome{ours, peer, peer2, floor}}
 	best, o := wr.best(rolePeer)
@@ -185,6 +185,11 @@ func TestOutcomeRowAndTargets(t *testing.T) {
 	want := "≤ 1.00× best peer=**missed**,≤ 1.20× floor=**missed**,peak RSS < 64 MiB=met"
 	if strings.Join(verdicts, ",") != want {
 		t.Errorf("targets = %q, want %q", verdicts, want)
+	}
+	// A missed ratio says how busy both runs kept the processors: ours
+	// (1 + 3 s over 2 s on 2), the peer's (0 + 1 s over 1 s on 2).
+	if got := rows[0][4]; !strings.HasSuffix(got, "; busy 100 %, the peer 50 %") {
+		t.Errorf("missed ratio's measure = %q; want how busy both runs were", got)
 	}
 }
 

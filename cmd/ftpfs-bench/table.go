@@ -56,7 +56,8 @@ func outcomeRow(wl *workload, o *outcome, peer, floor time.Duration) []string {
 	}
 	if server := median(o.serverCPU()); server > 0 {
 		row[9] = fmt.Sprintf("%.2f", server.Seconds())
-		row[10] = fmt.Sprintf("%.0f %%", 100*busy(median(o.cpu())+server, m, cores))
+		b, _ := o.busy()
+		row[10] = fmt.Sprintf("%.0f %%", 100*b)
 	}
 	if d := o.inProcess(); d > 0 {
 		row[12] = strings.TrimPrefix(fmt.Sprintf("%s; %.3f s after login, in process", row[12], d.Seconds()), "; ")
@@ -70,15 +71,18 @@ func outcomeRow(wl *workload, o *outcome, peer, floor time.Duration) []string {
 	return row
 }
 
-// busy is the share of the machine's processors that cpu, spent by the
-// client and the server together in wall time, kept busy: near 1, the
-// run was bound by the processors, and no client could be much faster
-// without making the server (or itself) work less.
-func busy(cpu, wall time.Duration, cores int) float64 {
-	if wall <= 0 || cores <= 0 {
-		return 0
+// busy is the share of the machine's processors that the client and the
+// server kept busy in o's median run (median client CPU + median server
+// CPU, over the median wall time and the processors): near 1, the run
+// was bound by the processors, and no client could be much faster
+// without making the server (or itself) work less. It reports false when
+// the server's time was not measured.
+func (o *outcome) busy() (float64, bool) {
+	server, wall := median(o.serverCPU()), median(o.wall())
+	if server <= 0 || wall <= 0 || cores <= 0 {
+		return 0, false
 	}
-	return float64(cpu) / float64(wall) / float64(cores)
+	return float64(median(o.cpu())+server) / float64(wall) / float64(cores), true
 }
 
 // rate is the throughput of one run of wl in median time m.

@@ -48,8 +48,15 @@ func targetRows(sr *serverResult) [][]string {
 			m := median(o.wall())
 			if lim, ok := peerLimit[id]; ok && peerO != nil {
 				r := ratio(m, peer)
-				add(id, name, fmt.Sprintf("≤ %.2f× best peer", lim),
-					fmt.Sprintf("%.2f× (%.3f s vs %s %.3f s)", r, m.Seconds(), peerO.Contender.Name, peer.Seconds()), r <= lim)
+				measured := fmt.Sprintf("%.2f× (%.3f s vs %s %.3f s)", r, m.Seconds(), peerO.Contender.Name, peer.Seconds())
+				ours, ok1 := o.busy()
+				theirs, ok2 := peerO.busy()
+				if r > lim && ok1 && ok2 {
+					// What bounds a miss: processors the server shares
+					// (busy near 100 %), or round trips and the disk.
+					measured += fmt.Sprintf("; busy %.0f %%, the peer %.0f %%", 100*ours, 100*theirs)
+				}
+				add(id, name, fmt.Sprintf("≤ %.2f× best peer", lim), measured, r <= lim)
 			}
 			if lim, ok := wallLimit[id]; ok {
 				add(id, name, fmt.Sprintf("≤ %.0f s", lim.Seconds()), fmt.Sprintf("%.3f s", m.Seconds()), m <= lim)
