@@ -53,10 +53,7 @@ func (c CacheControls) Len() int { return c.f.cache.Len() }
 func (c CacheControls) Stats() cache.Stats { return c.f.cache.Stats() }
 
 // Clear forgets everything.
-func (c CacheControls) Clear() {
-	c.f.cache.Clear()
-	c.f.linkChecks.clear()
-}
+func (c CacheControls) Clear() { c.f.cache.Clear() }
 
 // Invalidate forgets what the cache knows of the named file or directory,
 // everything below it, and its parent's listing: the next Stat or

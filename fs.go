@@ -47,7 +47,6 @@ type core struct {
 	changeMu   sync.Mutex  // makes changed and storeListing atomic
 	prefetch   *prefetcher // nil WithoutPrefetch
 	probes     probeCounts // Open's probes per directory (openprobe.go)
-	linkChecks linkChecks  // directories whose LIST showed no link MLSD hid (linkchecks.go)
 	listCost   costMeter   // how long a listing takes
 
 	life   context.Context // ends when the Fs is closed

@@ -15,7 +15,7 @@ import (
 // compares with LIST the first MLSD listing that hints at links (one
 // extra listing, once per server; see hintsAtLinks), and every later LIST
 // it makes for other reasons (link targets, and names MLSD lacks: once per
-// directory, see linkChecks) too; once a comparison finds a link MLSD hid,
+// cached listing, see Cache.MarkComplete) too; once a comparison finds a link MLSD hid,
 // every MLSD listing on that server is completed with LIST's links (two
 // listings per directory from then on).
 

@@ -49,7 +49,7 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	case cache.Hit:
 		return e, nil
 	case cache.NotExist:
-		if !f.mayHideLinks() || f.linksChecked(dir) {
+		if !f.mayHideLinks() || f.cache.Complete(dir) {
 			return parsers.Entry{}, fs.ErrNotExist
 		}
 	}
@@ -81,17 +81,20 @@ func (f *Fs) lookup(p string) (parsers.Entry, error) {
 	if err != nil { // a partial listing cannot prove that the name is missing
 		return parsers.Entry{}, err
 	}
-	if f.mayHideLinks() && !f.linksChecked(dir) {
+	if f.mayHideLinks() && !f.cache.Complete(dir) {
 		// Some servers' MLSD leaves out dangling links and link loops:
-		// ask LIST before saying the name is missing.
+		// ask LIST before saying the name is missing, once per cached
+		// listing of dir (the mark goes with the listing).
 		generation := f.generation.Load()
 		e, found, listed := f.hiddenLink(dir, name, entries)
 		if found {
 			f.cache.Put(p, e)
 			return e, nil
 		}
-		if listed {
-			f.linkChecks.done(dir, generation)
+		if listed && f.generation.Load() == generation {
+			// No change of the Fs since: the cached listing is the one
+			// LIST was compared with.
+			f.cache.MarkComplete(dir)
 		}
 	}
 	return parsers.Entry{}, fs.ErrNotExist

@@ -22,6 +22,9 @@ type node struct {
 	list    []parsers.Entry // sorted by Name, names unique; never shared
 	listAt  time.Time       // when list was stored
 	hasList bool
+	// listComplete: MarkComplete marked list since it was stored or
+	// patched.
+	listComplete bool
 
 	weight     int   // slots counted against the bound, see cost
 	prev, next *node // LRU neighbours

@@ -55,6 +55,7 @@ func (c *Cache) patchListing(pn *node, key string, e parsers.Entry) {
 	} else {
 		pn.list = slices.Insert(pn.list, i, e)
 	}
+	pn.listComplete = false // the caller's check was of the listing before
 	c.lru.touch(pn)
 	c.update(pn)
 	if n := c.lookup(key); n != nil {
@@ -100,7 +101,7 @@ func (c *Cache) PutDir(dir string, entries []parsers.Entry) {
 	c.supersedeChildren(key, list)
 
 	n := c.nodeFor(key)
-	n.list, n.listAt, n.hasList = list, now, true
+	n.list, n.listAt, n.hasList, n.listComplete = list, now, true, false
 	if n.hasEntry && !listable(&n.entry) {
 		n.entry, n.hasEntry = parsers.Entry{}, false
 	}

@@ -11,8 +11,9 @@ import (
 // TestMissingNamesListOnce: on an MLSD server whose way with links is
 // not known yet (it has none to show), the first name missing from a
 // directory is looked for with LIST too, as MLSD may leave links out;
-// more names missing there cost nothing, until the Fs changes something,
-// and every time with the cache disabled.
+// more names missing there cost nothing while the directory's listing
+// stays cached (a change drops it, so does Clear), and with the cache
+// disabled every one does.
 func TestMissingNamesListOnce(t *testing.T) {
 	backing := afero.NewMemMapFs()
 	writeFiles(t, backing, map[string]string{"dir/a": "a"})
